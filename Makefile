@@ -1,0 +1,70 @@
+# The two commands: `make run` and `make test`. Both create .venv and install on first use;
+# running either again only reinstalls when a requirements file changed.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# pytest arguments, e.g. `make test ARGS="tests/home -k search"`
+ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: install help run serve test test-browser lint format migrate seed messages check-deploy clean
+
+help:
+	@echo "make run      install, migrate, load demo data, serve http://$(HOST):$(PORT) (with websockets)"
+	@echo "make test     install and run the whole test suite (ARGS=... passes pytest arguments)"
+	@echo "make lint     ruff check and format check"
+	@echo "make messages regenerate and compile the Russian translation catalogue"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Reinstall only when a requirements file is newer than the stamp.
+$(VENV)/.installed: $(PY) requirements.txt requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	@echo "Serving on http://$(HOST):$(PORT)/ (HTTP and websockets; Ctrl+C stops)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: install
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(VENV)/bin/pytest $(ARGS)
+
+test-browser: install
+	CMS_REQUIRE_BROWSER=1 $(VENV)/bin/pytest -m browser $(ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Needs GNU gettext (xgettext); the compiled catalogue is committed, so nothing else does.
+messages: install
+	$(PY) manage.py makemessages --locale ru --ignore ".venv/*" --ignore "staticfiles/*" --no-obsolete
+	$(PY) manage.py makemessages --locale ru --domain djangojs --ignore ".venv/*" --ignore "staticfiles/*" --no-obsolete
+	$(PY) scripts/compile_messages.py
+
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,104 @@
+"""The demo-data framework behind ``manage.py seed_demo``.
+
+Each project app may have a ``demo.py`` with ``seed(ctx: DemoContext) -> None``; the command
+calls them in the order of ``settings.PROJECT_APPS`` (so initiatives can use the home page,
+the feed can use members, and so on). Seeders must be idempotent: find by a natural key,
+create what is missing, and never overwrite what an editor may have changed since.
+``ctx.scale`` multiplies generated volumes (members, posts) for benchmarks.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from wagtail.models import Page
+
+
+@dataclass
+class DemoLogin:
+    role: str
+    email: str
+    password: str
+
+
+@dataclass
+class DemoContext:
+    scale: int = 1
+    stdout: Any = None
+    rng: random.Random = field(default_factory=lambda: random.Random(20191010))
+    logins: list[DemoLogin] = field(default_factory=list)
+    # Objects earlier seeders made, by name, for later ones (e.g. "home_page").
+    objects: dict[str, Any] = field(default_factory=dict)
+    created: dict[str, int] = field(default_factory=dict)
+
+    def log(self, message: str) -> None:
+        if self.stdout is not None:
+            self.stdout.write(message)
+
+    def count(self, kind: str, created: bool) -> None:
+        if created:
+            self.created[kind] = self.created.get(kind, 0) + 1
+
+    # --- idempotent helpers ---------------------------------------------------------------
+
+    def ensure_user(
+        self,
+        *,
+        email: str,
+        password: str,
+        first_name: str,
+        last_name: str,
+        role: str | None = None,
+        groups: tuple[str, ...] = (),
+        is_superuser: bool = False,
+    ):
+        """A user with a verified e-mail; the password is set only when the user is new."""
+        from allauth.account.models import EmailAddress
+
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            email=email,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "is_superuser": is_superuser,
+                "is_staff": is_superuser,
+            },
+        )
+        if created:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        self.count("users", created)
+        for name in groups:
+            user.groups.add(Group.objects.get(name=name))
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        if role:
+            self.logins.append(DemoLogin(role, email, password))
+        return user
+
+    def ensure_page(self, parent: Page, page: Page) -> Page:
+        """The child of ``parent`` with ``page.slug``; ``page`` is added and published if new."""
+        existing = parent.get_children().filter(slug=page.slug).first()
+        if existing is not None:
+            return existing.specific
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+        self.count("pages", True)
+        return page
+
+
+def project_seeders():
+    """(app, seed function) for every project app that has a ``demo`` module, in order."""
+    for app in settings.PROJECT_APPS:
+        module_name = f"{app}.demo"
+        if find_spec(module_name) is not None:
+            yield app, import_module(module_name).seed

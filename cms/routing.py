@@ -1,0 +1,9 @@
+"""Every websocket route of the site. Feature apps add theirs here as they land."""
+
+from django.urls import path
+
+from .consumers import PingConsumer
+
+websocket_urlpatterns = [
+    path("ws/ping/", PingConsumer.as_asgi()),
+]

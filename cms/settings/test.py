@@ -1,0 +1,36 @@
+"""Fast, isolated settings for pytest (selected by ``--ds`` in pyproject.toml).
+
+DATABASE_URL and REDIS_URL are honoured, so CI runs the same suite on PostgreSQL + Redis.
+"""
+
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import STORAGES
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+SITE_URL = "http://testserver"
+WAGTAILADMIN_BASE_URL = SITE_URL
+
+# Uploaded files of a test run go to a throwaway folder.
+_TMP = tempfile.mkdtemp(prefix="cms-test-media-")
+MEDIA_ROOT = f"{_TMP}/public"
+STATIC_ROOT = f"{_TMP}/static"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+PRIVATE_MEDIA_ROOT = f"{_TMP}/private"
+STORAGES = {
+    **STORAGES,
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
+}
+# allauth's rate limits live in the cache; tests that check them clear it themselves.
+ACCOUNT_RATE_LIMITS = False
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

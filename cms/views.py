@@ -1,0 +1,88 @@
+"""Views of the site shell that belong to no app: health, robots.txt, error pages."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+CHECK_TIMEOUT = 3.0
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_cache() -> None:
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=10)
+    if cache.get(key) != "1":
+        raise RuntimeError("cache did not return the value just written")
+    cache.delete(key)
+
+
+async def _check_channel_layer() -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("no channel layer is configured")
+    # A send reaches the layer's backend (Redis PUBLISH / LPUSH, or memory) without leaving a
+    # subscription behind; a message nobody reads expires on its own.
+    await layer.send(f"healthz.{uuid.uuid4().hex}", {"type": "healthz.ping"})
+
+
+async def _timed(name, coro) -> tuple[str, dict]:
+    started = time.perf_counter()
+    try:
+        await asyncio.wait_for(coro, timeout=CHECK_TIMEOUT)
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+        logger.warning("healthz: %s failed: %r", name, exc)
+        return name, {"ok": False, "error": exc.__class__.__name__}
+    return name, {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+@never_cache
+@require_GET
+async def healthz(request):
+    """Readiness: 200 when the database, cache and channel layer answer, 503 otherwise."""
+    results = dict(
+        await asyncio.gather(
+            _timed("database", sync_to_async(_check_database, thread_sensitive=True)()),
+            _timed("cache", sync_to_async(_check_cache, thread_sensitive=True)()),
+            _timed("channel_layer", _check_channel_layer()),
+        )
+    )
+    healthy = all(result["ok"] for result in results.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": results},
+        status=200 if healthy else 503,
+    )
+
+
+@require_GET
+def robots_txt(request):
+    content = loader.render_to_string("robots.txt", {"request": request}, request=request)
+    return HttpResponse(content, content_type="text/plain; charset=utf-8")
+
+
+def server_error(request, template_name="500.html"):
+    """Render the 500 page without the request context: whatever broke may break it too."""
+    try:
+        body = loader.get_template(template_name).render({})
+    except Exception:  # the last resort must not raise
+        logger.exception("The 500 page itself failed to render")
+        body = "<h1>500</h1>"
+    return HttpResponseServerError(body)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    name = "extranet.members"
+    label = "members"
+    verbose_name = _("Members")
+
+    def ready(self):
+        from .signals import ensure_role_groups
+
+        post_migrate.connect(ensure_role_groups, dispatch_uid="members.ensure_role_groups")

@@ -1,0 +1,37 @@
+"""Template tags for the signed-in part of the header.
+
+Counters («Сообщения (N)», notifications) come from the feature apps, which register a
+function with the Wagtail hook ``register_nav_counter``: ``fn(user) -> dict[str, int]``.
+Members imports no feature app; they plug in here (DESIGN.md, "Layout").
+"""
+
+from django import template
+from wagtail import hooks
+
+from ..permissions import is_portal_admin
+
+register = template.Library()
+
+NAV_COUNTER_HOOK = "register_nav_counter"
+
+
+@register.simple_tag(takes_context=True)
+def nav_counter(context, name):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    # Computed once per request, however many times the header asks.
+    cache = getattr(request, "_nav_counters", None)
+    if cache is None:
+        cache = {}
+        for counter in hooks.get_hooks(NAV_COUNTER_HOOK):
+            for key, value in counter(user).items():
+                cache[key] = cache.get(key, 0) + int(value)
+        request._nav_counters = cache
+    return cache.get(name, 0)
+
+
+@register.filter
+def portal_admin(user):
+    return is_portal_admin(user)

@@ -1,0 +1,105 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import BaseStreamBlock
+from .section_blocks import HomeSectionsBlock
+
+
+class IntroMixin(models.Model):
+    """A short lead paragraph shown under the title and in listings; carries its own panel."""
+
+    intro = models.TextField(_("lead"), blank=True, max_length=600)
+
+    intro_panels = [FieldPanel("intro")]
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(Page):
+    """The site root: the platform's purpose, then sections the editors order freely."""
+
+    purpose_label = models.CharField(_("purpose label"), max_length=100, default="Основная задача")
+    purpose_text = models.TextField(
+        _("purpose"),
+        help_text=_("What the platform is for, in one or two sentences."),
+    )
+    sections = StreamField(HomeSectionsBlock(), blank=True, verbose_name=_("sections"))
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("purpose_label"), FieldPanel("purpose_text")], heading=_("Purpose")
+        ),
+        FieldPanel("sections"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("purpose_text")]
+
+    template = "home/home_page.html"
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["home.StandardPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+
+class StandardPage(IntroMixin, Page):
+    """A plain content page: about, privacy policy, contacts and the like."""
+
+    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [*Page.content_panels, *IntroMixin.intro_panels, FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    template = "home/standard_page.html"
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+        verbose_name_plural = _("standard pages")
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """Footer and contact details editors change without a deploy."""
+
+    organisation_name = models.CharField(
+        _("platform owner"), max_length=255, blank=True, help_text=_("Shown in the footer.")
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    privacy_policy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy policy page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("organisation_name"),
+        MultiFieldPanel(
+            [FieldPanel("contact_email"), FieldPanel("contact_phone"), FieldPanel("address")],
+            heading=_("Contacts"),
+        ),
+        PageChooserPanel("privacy_policy_page"),
+    ]
+
+    class Meta:
+        verbose_name = _("site settings")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)

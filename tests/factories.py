@@ -1,0 +1,109 @@
+"""factory_boy factories shared by every test package."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth.models import Group
+from wagtail.models import Locale, Page, Site
+
+from extranet.members.models import User
+from extranet.members.permissions import EDITORS_GROUP, PORTAL_ADMINS_GROUP
+from home.models import HomePage, StandardPage
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    first_name = factory.Faker("first_name", locale="ru_RU")
+    last_name = factory.Faker("last_name", locale="ru_RU")
+    password = factory.django.Password(PASSWORD)
+    is_active = True
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        """Users get a verified primary e-mail (allauth) unless ``verified=False``."""
+        if not create or extracted is False:
+            return
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.get_or_create(
+            user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+        )
+
+    @factory.post_generation
+    def groups(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.groups.add(*[Group.objects.get(name=name) for name in extracted])
+
+
+class EditorFactory(UserFactory):
+    groups = (EDITORS_GROUP,)
+
+
+class PortalAdminFactory(UserFactory):
+    groups = (PORTAL_ADMINS_GROUP,)
+
+
+class SuperuserFactory(UserFactory):
+    is_superuser = True
+    is_staff = True
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    """Pages are added under ``parent`` through the tree API and published."""
+
+    class Meta:
+        abstract = True
+
+    title = factory.Sequence(lambda n: f"Страница {n}")
+    slug = factory.Sequence(lambda n: f"page-{n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, publish=True, **kwargs):
+        if parent is None:
+            parent = ensure_home_page()
+        page = model_class(*args, **kwargs)
+        parent.add_child(instance=page)
+        if publish:
+            page.save_revision().publish()
+        return page
+
+
+class StandardPageFactory(PageFactory):
+    class Meta:
+        model = StandardPage
+
+    intro = factory.Faker("sentence", locale="ru_RU")
+    body = factory.LazyFunction(
+        lambda: [{"type": "paragraph", "value": "<p>Текст страницы о кластерах.</p>"}]
+    )
+
+
+def ensure_home_page() -> HomePage:
+    """The site's home page, rebuilt if a transactional test flushed the migrations' rows."""
+    home = HomePage.objects.first()
+    if home is not None:
+        return home
+    Locale.objects.get_or_create(language_code="ru")
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", live=True)
+    )
+    home = HomePage(
+        title="Кластерная ИТ-платформа",
+        slug="home",
+        purpose_label="Основная задача",
+        purpose_text="Организовать возможность создания новых форматов общения и развития",
+    )
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home},
+    )
+    return home
