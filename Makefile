@@ -24,8 +24,8 @@ $(PY):
 	$(PIP) install --quiet --upgrade pip
 
 # Reinstall only when a requirements file is newer than the stamp.
-$(VENV)/.installed: $(PY) requirements.txt requirements-dev.txt
-	$(PIP) install --quiet -r requirements-dev.txt
+$(VENV)/.installed: $(PY) requirements.txt requirements-dev.txt requirements.lock
+	$(PIP) install --quiet -r requirements-dev.txt -c requirements.lock
 	@touch $@
 
 install: $(VENV)/.installed

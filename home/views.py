@@ -1,5 +1,7 @@
+from django.http import Http404
 from django.template.response import TemplateResponse
 
+from .permissions import can_view_styleguide
 from .selectors import SEARCH_MAX_QUERY_LENGTH, page_search
 
 
@@ -12,13 +14,7 @@ def search(request):
 
 
 def styleguide(request):
-    """Every component of the design system on one page, for designers and the browser test.
-
-    Open in development; on a live site only to staff, so it never shows up for guests.
-    """
-    from django.conf import settings
-    from django.http import Http404
-
-    if not (settings.DEBUG or (request.user.is_authenticated and request.user.is_staff)):
+    """Every component of the design system on one page, for designers and the browser test."""
+    if not can_view_styleguide(request.user):
         raise Http404
     return TemplateResponse(request, "styleguide.html", {})

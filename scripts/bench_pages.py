@@ -1,0 +1,90 @@
+#!/usr/bin/env python
+"""Benchmark the public pages in-process: latency percentiles and SQL queries per request.
+
+Usage (on whatever DATABASE_URL / REDIS_URL the environment names; defaults to a throwaway
+SQLite file so it never touches your development data):
+
+    .venv/bin/python scripts/bench_pages.py [--requests 200] [--scale 1] [--keep-db PATH]
+
+It migrates a fresh database, runs ``seed_demo --scale N``, warms each page once, then times
+``--requests`` sequential GETs per page with Django's test client (no network, no server:
+this measures the application's own cost). Record the printed table in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def require(condition, message) -> None:
+    """Stop with ``message`` unless ``condition`` holds (asserts vanish under -O)."""
+    if not condition:
+        raise SystemExit(f"FAILED: {message}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--keep-db", help="SQLite file to use instead of a temporary one")
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="cms-bench-")
+    if "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{args.keep_db or Path(tmp) / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+    os.environ["CMS_READ_DOTENV"] = "0"
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command(
+        "seed_demo",
+        "--force",
+        "--scale",
+        str(args.scale),
+        verbosity=0,
+        stdout=io.StringIO(),
+    )
+
+    paths = ["/", "/about/", "/privacy/", "/en/", "/search/?q=кластер", "/sitemap.xml", "/healthz"]
+    client = Client()
+    print(f"database: {connection.vendor}; requests per page: {args.requests}; scale: {args.scale}")
+    print(f"{'path':<24}{'median ms':>11}{'p95 ms':>9}{'req/s':>8}{'queries':>9}")
+    for path in paths:
+        response = client.get(path)
+        require(response.status_code == 200, (path, response.status_code))
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        timings = []
+        for _ in range(args.requests):
+            started = time.perf_counter()
+            client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        median = statistics.median(timings)
+        p95 = timings[int(len(timings) * 0.95) - 1]
+        print(f"{path:<24}{median:>11.2f}{p95:>9.2f}{1000 / median:>8.0f}{len(queries):>9}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""seed_demo builds the demo site, is idempotent, and every page it makes opens."""
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from wagtail.models import Page, Revision
+
+from extranet.members.models import User
+from extranet.members.permissions import EDITORS_GROUP, PORTAL_ADMINS_GROUP, is_portal_admin
+from home.models import HomePage, SiteSettings
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict:
+    return {
+        "pages": sorted(Page.objects.values_list("url_path", "title", "live")),
+        "revisions": Revision.objects.count(),
+        "users": sorted(User.objects.values_list("email", "first_name", "is_superuser")),
+        "emails": EmailAddress.objects.count(),
+        "groups": sorted(
+            (u.email, g)
+            for u in User.objects.all()
+            for g in u.groups.values_list("name", flat=True)
+        ),
+        "settings": list(SiteSettings.objects.values()),
+    }
+
+
+def test_seed_twice_leaves_the_same_data(home_page):
+    """A second run creates nothing and changes nothing, and says so."""
+    first_out = seed()
+    first = snapshot()
+    second_out = seed()
+    assert snapshot() == first
+    assert "created nothing" in second_out
+    assert "created nothing" not in first_out
+
+
+def test_seed_builds_tree_and_users_and_prints_logins(home_page):
+    """Home, about, privacy policy and contacts exist; a portal admin and an editor can log in."""
+    out = seed()
+    home = HomePage.objects.get()
+    slugs = set(home.get_children().live().values_list("slug", flat=True))
+    assert {"about", "privacy", "contacts"} <= slugs
+    assert home.sections.raw_data, "the home page's sections were filled"
+
+    admin = User.objects.get(email="admin@example.com")
+    editor = User.objects.get(email="editor@example.com")
+    assert is_portal_admin(admin)
+    assert not is_portal_admin(editor)
+    assert editor.groups.filter(name=EDITORS_GROUP).exists()
+    assert Group.objects.filter(name=PORTAL_ADMINS_GROUP).exists()
+    for user in (admin, editor):
+        assert user.check_password("demo-password-2026")
+        assert f"{user.email} / demo-password-2026" in out
+    privacy = home.get_children().get(slug="privacy")
+    assert SiteSettings.objects.get().privacy_policy_page_id == privacy.pk
+
+
+def test_every_seeded_page_opens_publicly_and_in_admin(client, home_page):
+    """Each page the command made answers 200 at its public URL and in Wagtail's editor."""
+    seed()
+    admin_client = type(client)()
+    admin_client.force_login(User.objects.get(email="admin@example.com"))
+    pages = Page.objects.filter(depth__gte=2).specific()
+    assert pages.count() >= 4
+    for page in pages:
+        assert client.get(page.url).status_code == 200, page.url
+        edit = admin_client.get(f"/admin/pages/{page.pk}/edit/")
+        assert edit.status_code == 200, f"admin edit of {page.url}"
+
+
+def test_seed_refuses_without_debug_unless_forced(home_page, settings):
+    """With DEBUG off the command refuses (demo passwords are public) unless --force is given."""
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", stdout=StringIO())
+    with pytest.raises(CommandError, match="--scale"):
+        call_command("seed_demo", "--force", "--scale", "0", stdout=StringIO())

@@ -1,0 +1,56 @@
+"""Public pages run a constant number of SQL queries however much content exists.
+
+Each page is requested at two data sizes under the same ceiling; a query per row would
+break the larger size first.
+"""
+
+import pytest
+
+from tests.factories import StandardPageFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [3, 40]
+
+
+def _fill(home_page, n):
+    section = StandardPageFactory(parent=home_page, slug="about", title="О платформе")
+    for i in range(n):
+        StandardPageFactory(parent=section, slug=f"child-{i}", title=f"Кластер {i}")
+        StandardPageFactory(parent=home_page, slug=f"top-{i}", title=f"Кластерная страница {i}")
+    home_page.sections = [
+        {"type": "initiatives", "value": {"heading": "Кластерные инициативы", "count": 4}},
+        {"type": "news", "value": {"heading": "Новости", "count": 3}},
+    ]
+    home_page.save_revision().publish()
+    return section
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home_page_queries(client, home_page, size, django_assert_max_num_queries):
+    """The home page, for a guest and for a signed-in user, within a fixed query budget."""
+    _fill(home_page, size)
+    client.get("/")  # warm Wagtail's per-process caches (site root paths)
+    with django_assert_max_num_queries(12):
+        assert client.get("/").status_code == 200
+    client.force_login(UserFactory())
+    with django_assert_max_num_queries(16):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_content_page_with_children_queries(client, home_page, size, django_assert_max_num_queries):
+    """A content page listing its child pages stays within a fixed query budget."""
+    section = _fill(home_page, size)
+    client.get(section.url)
+    with django_assert_max_num_queries(14):
+        assert client.get(section.url).status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_queries(client, home_page, size, django_assert_max_num_queries):
+    """A search results page stays within a fixed query budget."""
+    _fill(home_page, size)
+    client.get("/search/", {"q": "Кластер"})
+    with django_assert_max_num_queries(14):
+        assert client.get("/search/", {"q": "Кластер"}).status_code == 200
