@@ -10,7 +10,7 @@ from tests.factories import StandardPageFactory
 
 OK, LOGIN, NOT_FOUND = 200, "login", 404
 
-PUBLIC = {role: OK for role in ROLES}
+PUBLIC = dict.fromkeys(ROLES, OK)
 EXPECTED = {
     "/": PUBLIC,
     "/en/": PUBLIC,

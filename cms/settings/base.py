@@ -213,7 +213,8 @@ _MB = 1024 * 1024
 # The largest file a member may upload (feed attachments, chat files), and a profile photo.
 UPLOAD_MAX_SIZE = env_int("UPLOAD_MAX_SIZE_MB", 20) * _MB
 IMAGE_MAX_SIZE = env_int("IMAGE_MAX_SIZE_MB", 10) * _MB
-# Request bodies above this are refused before a view runs; it must cover the largest upload.
+# Non-file request bodies above this are refused (file parts are not counted: upload views
+# check UPLOAD_MAX_SIZE, and the reverse proxy's client_max_body_size caps whole requests).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * _MB
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * _MB
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -16,6 +16,11 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production (see .env.example).")
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters of random text.")
+# The development defaults of these would make a production site answer for the wrong host
+# and write wrong links into e-mails, so they must be stated.
+for _required in ("ALLOWED_HOSTS", "SITE_URL"):
+    if not env_str(_required):
+        raise ImproperlyConfigured(f"{_required} must be set in production (see .env.example).")
 
 # The proxy terminates TLS and says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -41,6 +46,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": env_int("DATABASE_POOL_MAX", 10),
         "timeout": 10,
     }
+
+# allauth's per-IP rate limits need the client's address, not the proxy's: the number of
+# reverse proxies in front of the site whose X-Forwarded-For entries are trusted.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

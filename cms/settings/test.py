@@ -3,10 +3,15 @@
 DATABASE_URL and REDIS_URL are honoured, so CI runs the same suite on PostgreSQL + Redis.
 """
 
+import os
 import tempfile
 
-from .base import *  # noqa: F403
-from .base import STORAGES
+# A developer's .env (DATABASE_URL, REDIS_URL) must not redirect the tests: they flush the
+# cache and channel layer they are given. Run against PostgreSQL/Redis by exporting the variables.
+os.environ.setdefault("CMS_READ_DOTENV", "0")
+
+from .base import *  # noqa: E402, F403
+from .base import STORAGES  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105

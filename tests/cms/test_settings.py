@@ -106,8 +106,8 @@ def test_database_url_selects_postgres():
     assert result.stdout.split() == ["django.db.backends.postgresql", "russian"]
 
 
-def test_production_refuses_to_start_without_secret_key():
-    """cms.settings.production raises ImproperlyConfigured when SECRET_KEY is unset or weak."""
+def test_production_refuses_to_start_without_secret_key_or_host():
+    """cms.settings.production refuses a missing or weak SECRET_KEY, and a missing host."""
     code = "import django; django.setup()"
     missing = run_python(code, DJANGO_SETTINGS_MODULE="cms.settings.production")
     assert missing.returncode != 0
@@ -115,6 +115,11 @@ def test_production_refuses_to_start_without_secret_key():
     weak = run_python(code, DJANGO_SETTINGS_MODULE="cms.settings.production", SECRET_KEY="short")
     assert weak.returncode != 0
     assert "at least 50 characters" in weak.stderr
+    no_host = run_python(
+        code, DJANGO_SETTINGS_MODULE="cms.settings.production", SECRET_KEY=secrets.token_urlsafe(64)
+    )
+    assert no_host.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in no_host.stderr
 
 
 # The variables README.md lists for a production deployment.
