@@ -13,8 +13,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language as django_set_language
 
 logger = logging.getLogger(__name__)
 
@@ -86,3 +88,24 @@ def server_error(request, template_name="500.html"):
         logger.exception("The 500 page itself failed to render")
         body = "<h1>500</h1>"
     return HttpResponseServerError(body)
+
+
+def set_language(request):
+    """Django's set_language, with ``next`` taken without its language prefix first.
+
+    With Russian unprefixed and a catch-all page route, Django would resolve "/en/about/" as a
+    Russian page path and send the visitor back to the English page; stripping the prefix
+    lets ``translate_url`` build the address in the chosen language.
+    """
+    data = request.POST if request.method == "POST" else request.GET
+    next_url = data.get("next")
+    if next_url:
+        language = translation.get_language_from_path(next_url)
+        if language:
+            data = data.copy()
+            data["next"] = next_url[len(f"/{language}") :] or "/"
+            if request.method == "POST":
+                request.POST = data
+            else:
+                request.GET = data
+    return django_set_language(request)

@@ -1,5 +1,8 @@
+from django import forms
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
 from .permissions import can_view_styleguide
 from .selectors import SEARCH_MAX_QUERY_LENGTH, page_search
@@ -17,4 +20,26 @@ def styleguide(request):
     """Every component of the design system on one page, for designers and the browser test."""
     if not can_view_styleguide(request.user):
         raise Http404
-    return TemplateResponse(request, "styleguide.html", {})
+    sample_form = StyleguideForm({"email": "not-an-address", "name": "", "subscribed": "on"})
+    sample_form.is_valid()  # bound and validated, so the inline errors show
+    return TemplateResponse(
+        request,
+        "styleguide.html",
+        {
+            "sample_tabs": [
+                {"label": _("All members"), "url": "#sg-tabs", "active": True},
+                {"label": _("Unconfirmed"), "url": "#sg-tabs", "active": False, "count": 4},
+            ],
+            "sample_page_obj": Paginator(range(90), 10).get_page(3),
+            "sample_form": sample_form,
+        },
+    )
+
+
+class StyleguideForm(forms.Form):
+    """A form with each kind of field, shown with errors in the style guide."""
+
+    name = forms.CharField(label=_("First name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail"), help_text=_("We never show it to guests."))
+    about = forms.CharField(label=_("Message"), widget=forms.Textarea, required=False)
+    subscribed = forms.BooleanField(label=_("E-mail newsletter"), required=False)

@@ -20,11 +20,14 @@ def catalogues():
     return sorted((ROOT / "locale").glob("*/LC_MESSAGES/*.po"))
 
 
-def entries(catalogue) -> dict:
+def entries(messages) -> dict:
     return {
-        (entry.msgctxt, entry.msgid): (entry.msgstr, tuple(sorted(entry.msgstr_plural.items())))
-        for entry in catalogue
-        if entry.translated() and not entry.obsolete
+        (entry.msgctxt, entry.msgid): (
+            entry.msgstr,
+            tuple(sorted((int(k), v) for k, v in entry.msgstr_plural.items())),
+        )
+        for entry in messages
+        if entry.msgid
     }
 
 
@@ -32,7 +35,10 @@ def stale(po_path: Path) -> bool:
     mo_path = po_path.with_suffix(".mo")
     if not mo_path.exists():
         return True
-    return entries(polib.pofile(str(po_path))) != entries(polib.mofile(str(mo_path)))
+    source = polib.pofile(str(po_path))
+    # Only translated, current entries are compiled; a .mo holds nothing else.
+    compiled_from = [e for e in source if e.translated() and not e.obsolete]
+    return entries(compiled_from) != entries(polib.mofile(str(mo_path)))
 
 
 def main(argv: list[str]) -> int:

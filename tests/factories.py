@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import factory
 from django.contrib.auth.models import Group
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from extranet.members.models import User
 from extranet.members.permissions import EDITORS_GROUP, PORTAL_ADMINS_GROUP
+from extranet.members.services import role_groups_ensure
 from home.models import HomePage, StandardPage
 
 PASSWORD = "correct-horse-battery"
+
+
+def _groups_declaration(*default: str):
+    """Put the user in ``groups=[...]`` names given to the factory, else in ``default``."""
+
+    def add(obj, create, extracted, **kwargs):
+        names = default if extracted is None else extracted
+        if create and names:
+            obj.groups.add(*Group.objects.filter(name__in=names))
+
+    return factory.PostGeneration(add)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -36,18 +48,15 @@ class UserFactory(factory.django.DjangoModelFactory):
             user=obj, email=obj.email, defaults={"verified": True, "primary": True}
         )
 
-    @factory.post_generation
-    def groups(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.groups.add(*[Group.objects.get(name=name) for name in extracted])
+    groups = _groups_declaration()
 
 
 class EditorFactory(UserFactory):
-    groups = (EDITORS_GROUP,)
+    groups = _groups_declaration(EDITORS_GROUP)
 
 
 class PortalAdminFactory(UserFactory):
-    groups = (PORTAL_ADMINS_GROUP,)
+    groups = _groups_declaration(PORTAL_ADMINS_GROUP)
 
 
 class SuperuserFactory(UserFactory):
@@ -91,6 +100,8 @@ def ensure_home_page() -> HomePage:
     if home is not None:
         return home
     Locale.objects.get_or_create(language_code="ru")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node() or Page.add_root(
         instance=Page(title="Root", slug="root", live=True)
     )
@@ -106,4 +117,6 @@ def ensure_home_page() -> HomePage:
         is_default_site=True,
         defaults={"hostname": "localhost", "port": 80, "root_page": home},
     )
+    # The role groups hang page permissions on the root, so they could not be rebuilt earlier.
+    role_groups_ensure()
     return home

@@ -1,6 +1,7 @@
 """Template tags of the site shell (header, footer, pagination)."""
 
 from django import template
+from django.http import QueryDict
 from django.utils.http import urlencode
 
 from ..selectors import main_menu
@@ -17,8 +18,8 @@ def get_main_menu(context):
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
     """The current query string with some parameters replaced (for pagination links)."""
-    request = context["request"]
-    params = request.GET.copy()
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else QueryDict(mutable=True)
     for key, value in changes.items():
         if value is None:
             params.pop(key, None)
@@ -29,7 +30,7 @@ def query_with(context, **changes):
 
 @register.simple_tag
 def page_window(page_obj, on_each_side=2, on_ends=1):
-    """Page numbers to show, with None for the gaps: 1 2 3 4 … 9 as in the mock-ups."""
+    """Page numbers to show, with the paginator's ELLIPSIS for gaps: 1 2 3 4 … 9 (mock-ups)."""
     return list(
         page_obj.paginator.get_elided_page_range(
             page_obj.number, on_each_side=on_each_side, on_ends=on_ends

@@ -32,6 +32,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+    # Browser tests run last: they are the slowest, and Playwright's event loop must not be
+    # running in the main thread while the asyncio tests run.
+    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
 
 
 def _unavailable_reason() -> str | None:
@@ -44,7 +47,7 @@ def _unavailable_reason() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     reason = _unavailable_reason()
     if reason:
