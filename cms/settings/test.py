@@ -10,8 +10,8 @@ import tempfile
 # cache and channel layer they are given. Run against PostgreSQL/Redis by exporting the variables.
 os.environ.setdefault("CMS_READ_DOTENV", "0")
 
-from .base import *  # noqa: E402, F403
-from .base import STORAGES  # noqa: E402
+from .base import *  # noqa: F403
+from .base import STORAGES
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
