@@ -37,6 +37,19 @@ def test_language_switch_goes_to_the_other_language_and_persists(client, home_pa
     assert back["Location"] == "/search/?q=x"
 
 
+def test_chosen_language_holds_on_unprefixed_addresses(client, home_page):
+    """After choosing English, an unprefixed address redirects to its /en/ version;
+    after choosing Russian again it is served as is. Admin and health stay put."""
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/search/?q=x")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/search/?q=x"
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/robots.txt").status_code == 200
+    client.post("/i18n/setlang/", {"language": "ru", "next": "/"})
+    assert client.get("/search/?q=x").status_code == 200
+
+
 def test_language_switch_rejects_foreign_redirects_and_unknown_languages(client, home_page):
     """`next` pointing to another site is ignored; an unknown language changes nothing."""
     response = client.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
