@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("search/", home_views.search, name="search"),
     path("accounts/", include("allauth.urls")),
+    path("cabinet/admin/", include("extranet.dashboard.urls")),
     path("cabinet/", include("extranet.members.urls")),
     path("styleguide/", home_views.styleguide, name="styleguide"),
     # Wagtail serves every other address from the page tree; it must come last.

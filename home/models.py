@@ -42,7 +42,11 @@ class HomePage(Page):
 
     template = "home/home_page.html"
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.StandardPage"]
+    subpage_types = [
+        "home.StandardPage",
+        "initiatives.InitiativeIndexPage",
+        "initiatives.NewsIndexPage",
+    ]
     max_count = 1
 
     class Meta:

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class InitiativesConfig(AppConfig):
     name = "initiatives"
     verbose_name = _("Cluster initiatives")
+
+    def ready(self):
+        from . import signals  # noqa: F401

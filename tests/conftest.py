@@ -5,10 +5,15 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from wagtail import hooks
 
+from initiatives import extensions
 from tests.factories import (
     EditorFactory,
+    IndustryFactory,
+    InitiativePageFactory,
     PortalAdminFactory,
+    RegionFactory,
     SuperuserFactory,
     UserFactory,
     ensure_home_page,
@@ -74,3 +79,55 @@ def role_client(request, db):
 @pytest.fixture
 def client_for():
     return _client_for
+
+
+# --- Initiatives -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def gorki(home_page):
+    """A published initiative with region, industries and a public contact card."""
+    return InitiativePageFactory(
+        title="Кластер аграрных биотехнологий Горецкого района",
+        slug="gorki",
+        short_name="Горки",
+        region=RegionFactory(name="Могилёвская область", slug="mogilev"),
+        industries=[IndustryFactory(name="Биотехнологии", slug="biotech")],
+        stage="active",
+    )
+
+
+@pytest.fixture
+def polotsk(home_page):
+    return InitiativePageFactory(
+        title="Композитный кластер в г. Полоцк",
+        slug="polotsk",
+        short_name="Полоцк",
+        region=RegionFactory(name="Витебская область", slug="vitebsk"),
+        industries=[IndustryFactory(name="Композиты", slug="composites")],
+        stage="forming",
+    )
+
+
+@pytest.fixture
+def organisations_provider():
+    """Registers a participating-organisations provider, as the membership app will."""
+    data: dict[int, list] = {}
+
+    def provider(initiative_ids):
+        return {pk: data.get(pk, []) for pk in initiative_ids}
+
+    with hooks.register_temporarily(extensions.HOOK_ORGANISATIONS, provider):
+        yield data
+
+
+@pytest.fixture
+def members_guard():
+    """Registers a delete guard that reports members for the initiatives in ``guarded``."""
+    guarded: set[int] = set()
+
+    def guard(initiative):
+        return "в инициативе есть участники" if initiative.pk in guarded else None
+
+    with hooks.register_temporarily(extensions.HOOK_DELETE_GUARD, guard):
+        yield guarded

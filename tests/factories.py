@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 from django.contrib.auth.models import Group
 from wagtail.models import Collection, Locale, Page, Site
@@ -120,3 +122,96 @@ def ensure_home_page() -> HomePage:
     # The role groups hang page permissions on the root, so they could not be rebuilt earlier.
     role_groups_ensure()
     return home
+
+
+# --- Initiatives ---------------------------------------------------------------------------
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "initiatives.Region"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Область {n}")
+    slug = factory.Sequence(lambda n: f"region-{n}")
+
+
+class IndustryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "initiatives.Industry"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Отрасль {n}")
+    slug = factory.Sequence(lambda n: f"industry-{n}")
+
+
+def _child_of_home(model_label: str, slug: str, title: str):
+    """The home page's child of that type, created once (index pages are singletons)."""
+    from django.apps import apps
+
+    model = apps.get_model(model_label)
+    existing = model.objects.first()
+    if existing is not None:
+        return existing
+    page = model(title=title, slug=slug)
+    home = ensure_home_page()
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def initiative_index():
+    return _child_of_home("initiatives.InitiativeIndexPage", "initiatives", "Кластерные инициативы")
+
+
+def news_index():
+    return _child_of_home("initiatives.NewsIndexPage", "news", "Новости")
+
+
+class InitiativePageFactory(PageFactory):
+    class Meta:
+        model = "initiatives.InitiativePage"
+
+    title = factory.Sequence(lambda n: f"Инновационно-промышленный кластер №{n}")
+    slug = factory.Sequence(lambda n: f"cluster-{n}")
+    short_name = factory.Sequence(lambda n: f"Кластер {n}")
+    summary = "Объединение предприятий, университетов и научных организаций региона."
+    body = factory.LazyFunction(
+        lambda: [{"type": "paragraph", "value": "<p>О кластере и его участниках.</p>"}]
+    )
+    region = factory.SubFactory(RegionFactory)
+    website = "https://cluster.example.org/"
+    contact_name = "Тимаев Андрей"
+    contact_role = "Администратор кластерной инициативы"
+    contact_email = "contact@cluster.example.org"
+    contact_phone = "+375 29 527 8510"
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, industries=(), **kwargs):
+        page = model_class(*args, **kwargs)
+        page.industries = list(industries)
+        (parent or initiative_index()).add_child(instance=page)
+        if kwargs.get("live", True):
+            page.save_revision().publish()
+        return page
+
+
+class NewsPageFactory(PageFactory):
+    class Meta:
+        model = "initiatives.NewsPage"
+
+    title = factory.Sequence(lambda n: f"Новость {n}")
+    slug = factory.Sequence(lambda n: f"news-{n}")
+    intro = "Короткий анонс новости."
+    date = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, tags=(), publish=True, **kwargs):
+        page = model_class(*args, **kwargs)
+        (parent or news_index()).add_child(instance=page)
+        if tags:
+            page.tags.add(*tags)
+            page.save()
+        if publish:
+            page.save_revision().publish()
+        return page

@@ -6,9 +6,9 @@ Later issues add their URLs and the member / initiative-admin roles to this matr
 import pytest
 
 from tests.conftest import ROLES
-from tests.factories import StandardPageFactory
+from tests.factories import InitiativePageFactory, NewsPageFactory, StandardPageFactory
 
-OK, LOGIN, NOT_FOUND = 200, "login", 404
+OK, LOGIN, FORBIDDEN, NOT_FOUND = 200, "login", 403, 404
 
 PUBLIC = dict.fromkeys(ROLES, OK)
 EXPECTED = {
@@ -35,12 +35,29 @@ EXPECTED = {
         "portal_admin": OK,
     },
     "/admin/": {"guest": LOGIN, "registered": LOGIN, "editor": OK, "portal_admin": OK},
+    "/initiatives/": PUBLIC,
+    "/initiatives/gorki/": PUBLIC,
+    "/initiatives/gorki/seminar/": PUBLIC,
+    "/news/": PUBLIC,
+    "/news/?initiative=gorki&tag=x": PUBLIC,
+    "/news/feed/": PUBLIC,
+    "/news/feed/atom/": PUBLIC,
+    "/en/initiatives/gorki/": PUBLIC,
+    "/cabinet/admin/initiatives/": {
+        "guest": FORBIDDEN,
+        "registered": FORBIDDEN,
+        "editor": FORBIDDEN,
+        "portal_admin": OK,
+    },
     "/django-admin/": {"guest": LOGIN, "registered": LOGIN, "editor": LOGIN, "portal_admin": LOGIN},
 }
 
 
 @pytest.fixture
 def about_page(home_page):
+    """The content every URL of the matrix needs: a content page, an initiative and its news."""
+    initiative = InitiativePageFactory(slug="gorki", title="Кластер Горки")
+    NewsPageFactory(parent=initiative, slug="seminar", title="Семинар")
     return StandardPageFactory(parent=home_page, slug="about", title="О платформе")
 
 

@@ -54,3 +54,52 @@ def test_search_queries(client, home_page, size, django_assert_max_num_queries):
     client.get("/search/", {"q": "Кластер"})
     with django_assert_max_num_queries(14):
         assert client.get("/search/", {"q": "Кластер"}).status_code == 200
+
+
+def _initiatives(n):
+    from tests.factories import IndustryFactory, InitiativePageFactory, NewsPageFactory
+
+    industries = [IndustryFactory(slug="biotech"), IndustryFactory(slug="composites")]
+    pages = []
+    for i in range(n):
+        page = InitiativePageFactory(slug=f"cluster-{i}", industries=industries)
+        for j in range(3):
+            NewsPageFactory(parent=page, slug=f"news-{i}-{j}", tags=["семинар", f"тег{j}"])
+        pages.append(page)
+    return pages
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_initiatives_index_queries(
+    client, home_page, size, organisations_provider, django_assert_max_num_queries
+):
+    """/initiatives/ with filters: the same ceiling with 2 and 12 initiatives."""
+    _initiatives(size)
+    client.get("/initiatives/")
+    with django_assert_max_num_queries(16):
+        assert client.get("/initiatives/").status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get("/initiatives/", {"industry": "biotech"}).status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_initiative_page_queries(
+    client, home_page, size, organisations_provider, django_assert_max_num_queries
+):
+    """An initiative page with its news and organisations: constant in queries."""
+    pages = _initiatives(size)
+    url = pages[0].url
+    client.get(url)
+    with django_assert_max_num_queries(18):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_news_index_queries(client, home_page, size, django_assert_max_num_queries):
+    """/news/ (12 items a page, tags, initiatives) and its feed: constant in queries."""
+    _initiatives(size)
+    client.get("/news/")
+    with django_assert_max_num_queries(16):
+        assert client.get("/news/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/news/feed/").status_code == 200

@@ -24,6 +24,7 @@ PROJECT_APPS = [
     "home",
     "extranet.members",
     "initiatives",
+    "extranet.dashboard",
     "events",
     "ideas_exchange",
 ]
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",

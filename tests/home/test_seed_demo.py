@@ -87,3 +87,16 @@ def test_seed_refuses_without_debug_unless_forced(home_page, settings):
         call_command("seed_demo", stdout=StringIO())
     with pytest.raises(CommandError, match="--scale"):
         call_command("seed_demo", "--force", "--scale", "0", stdout=StringIO())
+
+
+def test_home_page_shows_the_four_initiatives(client, home_page):
+    """After seeding, the home page names the four initiatives of seeds 000 and 001."""
+    from initiatives.models import InitiativePage, NewsPage
+
+    seed()
+    initiatives = list(InitiativePage.objects.live())
+    assert len(initiatives) == 4
+    html = client.get("/").content.decode()
+    for initiative in initiatives:
+        assert initiative.title in html
+        assert NewsPage.objects.live().filter(initiative=initiative).count() >= 2

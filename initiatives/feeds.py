@@ -1,0 +1,63 @@
+"""RSS and Atom feeds of the news index (filters of the page apply: ?initiative=, ?tag=)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.contrib.syndication.views import Feed
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from . import selectors
+
+FEED_SIZE = 30
+
+
+class NewsRssFeed(Feed):
+    def __init__(self, index_page):
+        super().__init__()
+        self.index_page = index_page
+
+    def get_object(self, request, *args, **kwargs):
+        self.request = request
+        return selectors.NewsFilters.from_query(request.GET)
+
+    def title(self, filters):
+        return self.index_page.title
+
+    def link(self, filters):
+        return self.index_page.get_full_url(self.request)
+
+    def description(self, filters):
+        return self.index_page.intro or self.index_page.title
+
+    def items(self, filters):
+        return selectors.news_list(filters=filters)[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.intro
+
+    def item_link(self, item):
+        return item.get_full_url(self.request)
+
+    def item_pubdate(self, item):
+        return timezone.make_aware(datetime.combine(item.date, time(9, 0)))
+
+    def item_updateddate(self, item):
+        return item.last_published_at
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+    def item_author_name(self, item):
+        return item.initiative.short_name if item.initiative else None
+
+
+class NewsAtomFeed(NewsRssFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, filters):
+        return self.description(filters)

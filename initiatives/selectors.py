@@ -1,0 +1,142 @@
+"""Reads for the initiative and news pages; each runs a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Prefetch, QuerySet
+
+from . import extensions
+
+
+def _model(name):
+    # Models import this module, so they are looked up lazily here.
+    return apps.get_model("initiatives", name)
+
+
+@dataclass(frozen=True)
+class InitiativeFilters:
+    region: str = ""
+    industry: str = ""
+    stage: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> InitiativeFilters:
+        stages = {value for value, _label in _model("InitiativePage").Stage.choices}
+        stage = query.get("stage", "")
+        return cls(
+            region=query.get("region", "")[:120],
+            industry=query.get("industry", "")[:120],
+            stage=stage if stage in stages else "",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.region or self.industry or self.stage)
+
+
+@dataclass(frozen=True)
+class InitiativeCard:
+    page: object
+    organisations_count: int
+    industries: list = field(default_factory=list)
+
+
+def initiative_filter_options() -> dict:
+    InitiativePage = _model("InitiativePage")
+    live = InitiativePage.objects.live()
+    return {
+        "regions": list(_model("Region").objects.filter(initiatives__in=live).distinct()),
+        "industries": list(_model("Industry").objects.filter(initiatives__in=live).distinct()),
+        "stages": InitiativePage.Stage.choices,
+    }
+
+
+def initiatives_live(*, filters: InitiativeFilters | None = None) -> QuerySet:
+    qs = (
+        _model("InitiativePage")
+        .objects.live()
+        .public()
+        .select_related("region", "logo")
+        .prefetch_related("industries")
+        .order_by("title")
+    )
+    if filters is not None:
+        if filters.region:
+            qs = qs.filter(region__slug=filters.region)
+        if filters.industry:
+            qs = qs.filter(industries__slug=filters.industry)
+        if filters.stage:
+            qs = qs.filter(stage=filters.stage)
+    return qs.distinct()
+
+
+def initiative_cards(*, index=None, filters: InitiativeFilters | None = None) -> list:
+    qs = initiatives_live(filters=filters)
+    if index is not None:
+        qs = qs.child_of(index)
+    pages = list(qs)
+    organisations = extensions.organisations_by_initiative([p.pk for p in pages])
+    return [
+        InitiativeCard(
+            page=page,
+            organisations_count=len(organisations.get(page.pk, [])),
+            industries=list(page.industries.all()),
+        )
+        for page in pages
+    ]
+
+
+def participating_organisations(*, initiative) -> list:
+    return extensions.organisations_by_initiative([initiative.pk]).get(initiative.pk, [])
+
+
+@dataclass(frozen=True)
+class NewsFilters:
+    initiative: str = ""
+    tag: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> NewsFilters:
+        return cls(initiative=query.get("initiative", "")[:255], tag=query.get("tag", "")[:100])
+
+    @property
+    def active(self) -> bool:
+        return bool(self.initiative or self.tag)
+
+
+def news_list(*, initiative=None, filters: NewsFilters | None = None) -> QuerySet:
+    """Live public news, newest first, with what a list item shows already loaded."""
+    qs = (
+        _model("NewsPage")
+        .objects.live()
+        .public()
+        .select_related("image", "initiative")
+        .prefetch_related(Prefetch("tags"))
+        .order_by("-date", "-first_published_at", "-pk")
+    )
+    if initiative is not None:
+        qs = qs.filter(initiative=initiative)
+    if filters is not None:
+        if filters.initiative:
+            qs = qs.filter(initiative__slug=filters.initiative)
+        if filters.tag:
+            qs = qs.filter(tags__slug=filters.tag)
+    return qs.distinct()
+
+
+def news_filter_options() -> dict:
+    from taggit.models import Tag
+
+    live_news = _model("NewsPage").objects.live().public()
+    return {
+        "initiatives": list(
+            initiatives_live().filter(news_items__in=live_news).only("title", "slug", "short_name")
+        ),
+        "tags": list(
+            Tag.objects.filter(initiatives_newspagetag_items__content_object__in=live_news)
+            .distinct()
+            .order_by("name")
+        ),
+    }
