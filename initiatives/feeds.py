@@ -26,7 +26,7 @@ class NewsRssFeed(Feed):
         return self.index_page.title
 
     def link(self, filters):
-        return self.index_page.get_full_url(self.request)
+        return self.request.build_absolute_uri(self.index_page.get_url(self.request))
 
     def description(self, filters):
         return self.index_page.intro or self.index_page.title
@@ -41,7 +41,8 @@ class NewsRssFeed(Feed):
         return item.intro
 
     def item_link(self, item):
-        return item.get_full_url(self.request)
+        # The address readers used to reach the feed, so links work behind the proxy too.
+        return self.request.build_absolute_uri(item.get_url(self.request))
 
     def item_pubdate(self, item):
         return timezone.make_aware(datetime.combine(item.date, time(9, 0)))

@@ -132,7 +132,13 @@ def news_filter_options() -> dict:
     live_news = _model("NewsPage").objects.live().public()
     return {
         "initiatives": list(
-            initiatives_live().filter(news_items__in=live_news).only("title", "slug", "short_name")
+            _model("InitiativePage")
+            .objects.live()
+            .public()
+            .filter(news_items__in=live_news)
+            .distinct()
+            .order_by("title")
+            .only("title", "slug", "short_name")
         ),
         "tags": list(
             Tag.objects.filter(initiatives_newspagetag_items__content_object__in=live_news)

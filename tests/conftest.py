@@ -14,6 +14,7 @@ from tests.factories import (
     InitiativePageFactory,
     PortalAdminFactory,
     RegionFactory,
+    news_index,
     SuperuserFactory,
     UserFactory,
     ensure_home_page,
@@ -86,7 +87,8 @@ def client_for():
 
 @pytest.fixture
 def gorki(home_page):
-    """A published initiative with region, industries and a public contact card."""
+    """A published initiative with region, industries and a public contact card (and /news/)."""
+    news_index()
     return InitiativePageFactory(
         title="Кластер аграрных биотехнологий Горецкого района",
         slug="gorki",

@@ -6,7 +6,12 @@ Later issues add their URLs and the member / initiative-admin roles to this matr
 import pytest
 
 from tests.conftest import ROLES
-from tests.factories import InitiativePageFactory, NewsPageFactory, StandardPageFactory
+from tests.factories import (
+    InitiativePageFactory,
+    NewsPageFactory,
+    StandardPageFactory,
+    news_index,
+)
 
 OK, LOGIN, FORBIDDEN, NOT_FOUND = 200, "login", 403, 404
 
@@ -56,6 +61,7 @@ EXPECTED = {
 @pytest.fixture
 def about_page(home_page):
     """The content every URL of the matrix needs: a content page, an initiative and its news."""
+    news_index()
     initiative = InitiativePageFactory(slug="gorki", title="Кластер Горки")
     NewsPageFactory(parent=initiative, slug="seminar", title="Семинар")
     return StandardPageFactory(parent=home_page, slug="about", title="О платформе")
