@@ -34,6 +34,7 @@ class CardItem:
     meta: str = ""
     badge: str = ""
     image: Any = None  # a Wagtail image, rendered as a thumbnail when present
+    image_is_logo: bool = False  # shown whole and small instead of as a cropped banner
     extra: dict = field(default_factory=dict)
 
 

@@ -45,7 +45,7 @@ class InitiativeCard:
 
 def initiative_filter_options() -> dict:
     InitiativePage = _model("InitiativePage")
-    live = InitiativePage.objects.live()
+    live = InitiativePage.objects.live().public()
     return {
         "regions": list(_model("Region").objects.filter(initiatives__in=live).distinct()),
         "industries": list(_model("Industry").objects.filter(initiatives__in=live).distinct()),

@@ -71,6 +71,7 @@ def _initiative_cards(request, limit):
                 if part
             ),
             image=card.page.logo,
+            image_is_logo=True,
         )
         for card in selectors.initiative_cards()[:limit]
     ]
