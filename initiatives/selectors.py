@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db.models import Prefetch, QuerySet
+from wagtail.images import get_image_model
 
 from . import extensions
 
@@ -53,13 +54,18 @@ def initiative_filter_options() -> dict:
     }
 
 
+# The logo sizes the templates render: cards on /initiatives/ and on the home page.
+LOGO_RENDITIONS = ("fill-160x160", "max-96x96")
+
+
 def initiatives_live(*, filters: InitiativeFilters | None = None) -> QuerySet:
+    images = get_image_model().objects.prefetch_renditions(*LOGO_RENDITIONS)
     qs = (
         _model("InitiativePage")
         .objects.live()
         .public()
-        .select_related("region", "logo")
-        .prefetch_related("industries")
+        .select_related("region")
+        .prefetch_related("industries", Prefetch("logo", queryset=images))
         .order_by("title")
     )
     if filters is not None:
@@ -92,6 +98,10 @@ def participating_organisations(*, initiative) -> list:
     return extensions.organisations_by_initiative([initiative.pk]).get(initiative.pk, [])
 
 
+# The image sizes news lists render (components/card.html).
+NEWS_RENDITIONS = ("fill-480x270",)
+
+
 @dataclass(frozen=True)
 class NewsFilters:
     initiative: str = ""
@@ -112,8 +122,13 @@ def news_list(*, initiative=None, filters: NewsFilters | None = None) -> QuerySe
         _model("NewsPage")
         .objects.live()
         .public()
-        .select_related("image", "initiative")
-        .prefetch_related(Prefetch("tags"))
+        .select_related("initiative")
+        .prefetch_related(
+            Prefetch("tags"),
+            Prefetch(
+                "image", queryset=get_image_model().objects.prefetch_renditions(*NEWS_RENDITIONS)
+            ),
+        )
         .order_by("-date", "-first_published_at", "-pk")
     )
     if initiative is not None:

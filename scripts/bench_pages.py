@@ -75,7 +75,20 @@ def main() -> int:
         stdout=io.StringIO(),
     )
 
-    paths = ["/", "/about/", "/privacy/", "/en/", "/search/?q=кластер", "/sitemap.xml", "/healthz"]
+    paths = [
+        "/",
+        "/about/",
+        "/en/",
+        "/search/?q=кластер",
+        "/initiatives/",
+        "/initiatives/?stage=active",
+        "/initiatives/gorki/",
+        "/news/",
+        "/news/?tag=seminar",
+        "/news/feed/",
+        "/sitemap.xml",
+        "/healthz",
+    ]
     client = Client()
     print(f"database: {connection.vendor}; requests per page: {args.requests}; scale: {args.scale}")
     print(f"{'path':<24}{'median ms':>11}{'p95 ms':>9}{'req/s':>8}{'queries':>9}")

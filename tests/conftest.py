@@ -14,10 +14,10 @@ from tests.factories import (
     InitiativePageFactory,
     PortalAdminFactory,
     RegionFactory,
-    news_index,
     SuperuserFactory,
     UserFactory,
     ensure_home_page,
+    news_index,
 )
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from io import BytesIO
 
 import factory
 from django.contrib.auth.models import Group
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
 from wagtail.models import Collection, Locale, Page, Site
 
 from extranet.members.models import User
@@ -215,3 +218,21 @@ class NewsPageFactory(PageFactory):
         if publish:
             page.save_revision().publish()
         return page
+
+
+def _png_bytes(colour=(13, 92, 99)) -> bytes:
+    buffer = BytesIO()
+    PILImage.new("RGB", (64, 64), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A real (tiny) Wagtail image, so renditions are generated as on the site."""
+
+    class Meta:
+        model = "wagtailimages.Image"
+
+    title = factory.Sequence(lambda n: f"Изображение {n}")
+    file = factory.LazyAttribute(
+        lambda o: ImageFile(BytesIO(_png_bytes()), name=f"image-{abs(hash(o.title))}.png")
+    )

@@ -30,11 +30,12 @@ def _fill(home_page, n):
 def test_home_page_queries(client, home_page, size, django_assert_max_num_queries):
     """The home page, for a guest and for a signed-in user, within a fixed query budget."""
     _fill(home_page, size)
+    _initiatives(size // 3)
     client.get("/")  # warm Wagtail's per-process caches (site root paths)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(18):
         assert client.get("/").status_code == 200
     client.force_login(UserFactory())
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(24):
         assert client.get("/").status_code == 200
 
 
@@ -57,15 +58,28 @@ def test_search_queries(client, home_page, size, django_assert_max_num_queries):
 
 
 def _initiatives(n):
-    from tests.factories import IndustryFactory, InitiativePageFactory, NewsPageFactory, news_index
+    from tests.factories import (
+        ImageFactory,
+        IndustryFactory,
+        InitiativePageFactory,
+        NewsPageFactory,
+        news_index,
+    )
 
     news_index()
     industries = [IndustryFactory(slug="biotech"), IndustryFactory(slug="composites")]
     pages = []
     for i in range(n):
-        page = InitiativePageFactory(slug=f"cluster-{i}", industries=industries)
+        page = InitiativePageFactory(
+            slug=f"cluster-{i}", industries=industries, logo=ImageFactory()
+        )
         for j in range(3):
-            NewsPageFactory(parent=page, slug=f"news-{i}-{j}", tags=["семинар", f"тег{j}"])
+            NewsPageFactory(
+                parent=page,
+                slug=f"news-{i}-{j}",
+                tags=["семинар", f"тег{j}"],
+                image=ImageFactory() if j == 0 else None,
+            )
         pages.append(page)
     return pages
 
@@ -91,7 +105,7 @@ def test_initiative_page_queries(
     pages = _initiatives(size)
     url = pages[0].url
     client.get(url)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(20):
         assert client.get(url).status_code == 200
 
 
