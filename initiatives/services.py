@@ -15,7 +15,7 @@ COLLECTION_PERMISSIONS = [
 ]
 
 
-def _group_name(initiative) -> str:
+def group_name(initiative) -> str:
     # Group names are unique; the page id keeps them so when two initiatives share a name.
     return (
         f"Администраторы инициативы «{initiative.short_name or initiative.title}» #{initiative.pk}"
@@ -27,11 +27,11 @@ def initiative_admin_group_ensure(*, initiative) -> Group:
     """The Wagtail group whose page permissions cover this initiative's subtree. Idempotent."""
     group = initiative.admin_group
     if group is None:
-        group, _created = Group.objects.get_or_create(name=_group_name(initiative))
+        group, _created = Group.objects.get_or_create(name=group_name(initiative))
         type(initiative).objects.filter(pk=initiative.pk).update(admin_group=group)
         initiative.admin_group = group
-    elif group.name != _group_name(initiative):
-        group.name = _group_name(initiative)
+    elif group.name != group_name(initiative):
+        group.name = group_name(initiative)
         group.save(update_fields=["name"])
     group.permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")

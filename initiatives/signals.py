@@ -3,7 +3,7 @@ from django.dispatch import receiver
 
 from .extensions import delete_refusal_reasons
 from .models import InitiativePage
-from .services import initiative_admin_group_ensure
+from .services import group_name, initiative_admin_group_ensure
 
 
 class InitiativeDeletionRefused(Exception):
@@ -12,7 +12,10 @@ class InitiativeDeletionRefused(Exception):
 
 @receiver(post_save, sender=InitiativePage)
 def create_admin_group(sender, instance, created, raw=False, **kwargs):
-    if not raw and instance.admin_group_id is None:
+    if raw:
+        return
+    # New initiatives get their group; a renamed one gets its group renamed.
+    if instance.admin_group_id is None or instance.admin_group.name != group_name(instance):
         initiative_admin_group_ensure(initiative=instance)
 
 

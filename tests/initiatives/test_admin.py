@@ -48,6 +48,10 @@ def test_every_initiative_gets_its_own_admin_group(gorki, polotsk):
     pages = set(gorki.admin_group.page_permissions.values_list("page_id", flat=True))
     assert pages == {gorki.pk}
     assert initiative_admin_group_ensure(initiative=gorki) == gorki.admin_group
+    gorki.short_name = "Горки-2"
+    gorki.save_revision().publish()
+    gorki.refresh_from_db()
+    assert "Горки-2" in gorki.admin_group.name
 
 
 def test_initiative_admin_edits_own_subtree_only(client, gorki, polotsk, home_page):
