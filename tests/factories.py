@@ -236,3 +236,37 @@ class ImageFactory(factory.django.DjangoModelFactory):
     file = factory.LazyAttribute(
         lambda o: ImageFile(BytesIO(_png_bytes()), name=f"image-{abs(hash(o.title))}.png")
     )
+
+
+# --- Members ---------------------------------------------------------------------------------
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.Organisation"
+
+    name = factory.Sequence(lambda n: f"ООО «Организация {n}»")
+    kind = "company"
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.Profile"
+        django_get_or_create = ("user",)
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    position = "Инженер"
+    phone = factory.Sequence(lambda n: f"+37529{1000000 + n:07d}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A membership; ``status``/``role`` as given (default: an approved member)."""
+
+    class Meta:
+        model = "members.Membership"
+
+    user = factory.LazyFunction(lambda: ProfileFactory().user)
+    initiative = factory.SubFactory(InitiativePageFactory)
+    status = "approved"
+    role = "member"

@@ -176,6 +176,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 SOCIALACCOUNT_PROVIDERS: dict = {}
+# Numbers typed without a country code are Belarusian; stored in E.164 (+375...).
+PHONENUMBER_DEFAULT_REGION = "BY"
+PHONENUMBER_DB_FORMAT = "E164"
 
 # --- Languages and time ---------------------------------------------------------------------------
 

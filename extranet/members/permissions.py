@@ -30,3 +30,75 @@ def is_portal_admin(user: User | AnonymousUser) -> bool:
 
 def can_open_cabinet(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.is_active)
+
+
+# --- Memberships and the privacy rule -------------------------------------------------------
+#
+# DESIGN.md: a user's personal data (e-mail, phone, photo, organisation, position) is visible
+# to nobody but the user, the portal admin and the admins of the initiatives they applied to,
+# until an admin approves them; after approval, also to the members of the same initiative.
+# Guests never see personal data.
+
+# Statuses under which an initiative's admins still see an applicant's data: the application
+# is open or was turned down (so the decision can be reviewed); a withdrawn one is not.
+_APPLIED_STATUSES = ("pending", "approved", "rejected")
+
+
+def _viewer_memberships(user) -> tuple[frozenset[int], frozenset[int]]:
+    """(initiatives the user is an approved member of, initiatives they administer); cached."""
+    cached = getattr(user, "_membership_sets", None)
+    if cached is None:
+        from .models import Membership
+
+        rows = list(
+            Membership.objects.filter(user=user, status=Membership.Status.APPROVED).values_list(
+                "initiative_id", "role"
+            )
+        )
+        cached = (
+            frozenset(i for i, _role in rows),
+            frozenset(i for i, role in rows if role == Membership.Role.ADMIN),
+        )
+        user._membership_sets = cached
+    return cached
+
+
+def is_member(user, initiative) -> bool:
+    """An approved member of ``initiative`` (its admins are members too)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return initiative.pk in _viewer_memberships(user)[0]
+
+
+def is_initiative_admin(user, initiative) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return initiative.pk in _viewer_memberships(user)[1]
+
+
+def can_manage_members(user, initiative) -> bool:
+    """See and decide applications, invite, remove members: the initiative's admins and the
+    portal admin."""
+    return is_portal_admin(user) or is_initiative_admin(user, initiative)
+
+
+def can_view_personal_data(viewer, subject) -> bool:
+    """Whether ``viewer`` may see ``subject``'s e-mail, phone, photo, organisation, position."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    if viewer.pk == subject.pk or is_portal_admin(viewer):
+        return True
+    member_of, admin_of = _viewer_memberships(viewer)
+    if not member_of:
+        return False
+    from .models import Membership
+
+    subject_rows = Membership.objects.filter(
+        user=subject, initiative_id__in=member_of, status__in=_APPLIED_STATUSES
+    ).values_list("initiative_id", "status")
+    for initiative_id, status in subject_rows:
+        if initiative_id in admin_of:
+            return True
+        if status == Membership.Status.APPROVED:
+            return True
+    return False

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
+from initiatives.services import initiative_admin_sync
+
+from . import events
+from .models import Membership
 from .permissions import EDITORS_GROUP, PORTAL_ADMINS_GROUP
 
 # (app_label, codename) pairs each role group holds globally.
@@ -78,3 +85,129 @@ def role_groups_ensure() -> bool:
                 group=group, collection=collection, permission=permission
             )
     return True
+
+
+# --- Memberships ----------------------------------------------------------------------------
+
+
+class MembershipError(ValidationError):
+    """A membership change that is not allowed; the message is shown to the person as is."""
+
+
+def _send_on_commit(signal, membership, **kwargs):
+    transaction.on_commit(lambda: signal.send(sender=Membership, membership=membership, **kwargs))
+
+
+@transaction.atomic
+def membership_apply(*, user, initiative, message: str = "") -> Membership:
+    """``user`` applies to ``initiative``; the initiative's admins decide later."""
+    if not initiative.live:
+        raise MembershipError(_("This initiative does not accept applications."), code="closed")
+    if initiative.join_policy == initiative.JoinPolicy.INVITATION:
+        raise MembershipError(
+            _("This initiative admits members by invitation only."), code="invitation_only"
+        )
+    existing = (
+        Membership.objects.select_for_update()
+        .filter(user=user, initiative=initiative, status__in=Membership.ACTIVE_STATUSES)
+        .first()
+    )
+    if existing is not None:
+        if existing.status == Membership.Status.APPROVED:
+            raise MembershipError(_("You are already a member of this initiative."), code="member")
+        raise MembershipError(
+            _("Your application to this initiative is already waiting for a decision."),
+            code="pending",
+        )
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                user=user, initiative=initiative, message=message.strip()[:1000]
+            )
+    except IntegrityError as exc:
+        # Two submissions at once: the unique constraint lets only one through.
+        raise MembershipError(
+            _("Your application to this initiative is already waiting for a decision."),
+            code="pending",
+        ) from exc
+    _send_on_commit(events.membership_applied, membership)
+    return membership
+
+
+def _decide(membership: Membership, *, status: str, by, reason: str = "") -> Membership:
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if locked.status != Membership.Status.PENDING:
+        raise MembershipError(_("This application has already been decided."), code="decided")
+    locked.status = status
+    locked.decided_at = timezone.now()
+    locked.decided_by = by
+    locked.decision_reason = reason.strip()[:1000]
+    locked.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    return locked
+
+
+@transaction.atomic
+def membership_approve(*, membership: Membership, by) -> Membership:
+    """Approve a pending application; the applicant becomes a member."""
+    approved = _decide(membership, status=Membership.Status.APPROVED, by=by)
+    _send_on_commit(events.membership_approved, approved, actor=by)
+    return approved
+
+
+@transaction.atomic
+def membership_reject(*, membership: Membership, by, reason: str = "") -> Membership:
+    """Reject a pending application; the optional reason is shown to the applicant."""
+    rejected = _decide(membership, status=Membership.Status.REJECTED, by=by, reason=reason)
+    _send_on_commit(events.membership_rejected, rejected, actor=by, reason=rejected.decision_reason)
+    return rejected
+
+
+@transaction.atomic
+def membership_withdraw(*, membership: Membership) -> Membership:
+    """The applicant takes back a pending application."""
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if locked.status != Membership.Status.PENDING:
+        raise MembershipError(_("Only a pending application can be withdrawn."), code="decided")
+    locked.status = Membership.Status.WITHDRAWN
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_at"])
+    _send_on_commit(events.membership_withdrawn, locked)
+    return locked
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, by=None) -> Membership:
+    """A member leaves (``by`` None) or an admin removes them; an admin role ends with it."""
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if locked.status != Membership.Status.APPROVED:
+        raise MembershipError(_("Only a member can leave or be removed."), code="not_member")
+    was_admin = locked.role == Membership.Role.ADMIN
+    locked.status = Membership.Status.REMOVED
+    locked.role = Membership.Role.MEMBER
+    locked.decided_at = timezone.now()
+    locked.decided_by = by
+    locked.save(update_fields=["status", "role", "decided_at", "decided_by"])
+    if was_admin:
+        initiative_admin_sync(user=locked.user, initiative=locked.initiative, is_admin=False)
+    _send_on_commit(events.membership_ended, locked, actor=by)
+    return locked
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str, by) -> Membership:
+    """Give or take the initiative admin role; Wagtail's page permissions follow."""
+    if role not in Membership.Role.values:
+        raise MembershipError(_("Unknown role."), code="role")
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if locked.status != Membership.Status.APPROVED:
+        raise MembershipError(
+            _("Only an approved member can be made an administrator."), code="not_member"
+        )
+    if locked.role != role:
+        locked.role = role
+        locked.save(update_fields=["role"])
+        _send_on_commit(events.membership_role_changed, locked, actor=by, role=role)
+    initiative_admin_sync(
+        user=locked.user, initiative=locked.initiative, is_admin=role == Membership.Role.ADMIN
+    )
+    return locked
