@@ -36,7 +36,10 @@ urlpatterns += i18n_patterns(
     path("search/", home_views.search, name="search"),
     path("accounts/", include("allauth.urls")),
     path("cabinet/admin/", include("extranet.dashboard.urls")),
+    path("cabinet/groups/<slug:slug>/", include("extranet.members.urls_groups")),
     path("cabinet/", include("extranet.members.urls")),
+    path("invitations/", include("extranet.members.urls_invitations")),
+    path("files/", include("extranet.members.urls_files")),
     path("styleguide/", home_views.styleguide, name="styleguide"),
     # Wagtail serves every other address from the page tree; it must come last.
     path("", include(wagtail_urls)),

@@ -133,3 +133,44 @@ def members_guard():
 
     with hooks.register_temporarily(extensions.HOOK_DELETE_GUARD, guard):
         yield guarded
+
+
+# --- Extranet roles (DESIGN.md) ----------------------------------------------------------------
+
+# Every role a permission test checks a members' URL against, relative to the «gorki»
+# initiative: guest, registered, pending applicant, member of another initiative, member,
+# initiative admin, portal admin.
+EXTRANET_ROLES = [
+    "guest",
+    "registered",
+    "pending",
+    "other_member",
+    "member",
+    "initiative_admin",
+    "portal_admin",
+]
+
+
+@pytest.fixture
+def people(gorki, polotsk):
+    """One user per extranet role (``guest`` is None), each with a full profile."""
+    from tests.factories import MembershipFactory, PortalAdminFactory, ProfileFactory
+
+    def member(initiative, **kwargs):
+        return MembershipFactory(initiative=initiative, **kwargs).user
+
+    return {
+        "guest": None,
+        "registered": ProfileFactory(user__email="registered@example.com").user,
+        "pending": member(gorki, status="pending"),
+        "other_member": member(polotsk),
+        "member": member(gorki),
+        "initiative_admin": member(gorki, role="admin"),
+        "portal_admin": ProfileFactory(user=PortalAdminFactory()).user,
+    }
+
+
+@pytest.fixture
+def extranet_client(request, people):
+    """A client logged in as the extranet role named by ``request.param``."""
+    return _client_for(people[request.param])

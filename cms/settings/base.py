@@ -176,6 +176,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 SOCIALACCOUNT_PROVIDERS: dict = {}
+# Invitations by e-mail: how long a link works, and how many one admin may send per hour.
+INVITATION_EXPIRY_DAYS = env_int("INVITATION_EXPIRY_DAYS", 14)
+INVITATIONS_PER_ADMIN_PER_HOUR = env_int("INVITATIONS_PER_ADMIN_PER_HOUR", 30)
+# The privacy policy version people consent to at sign-up; raise it when the policy changes.
+PRIVACY_POLICY_VERSION = env_str("PRIVACY_POLICY_VERSION", "2026-11")
 # Numbers typed without a country code are Belarusian; stored in E.164 (+375...).
 PHONENUMBER_DEFAULT_REGION = "BY"
 PHONENUMBER_DB_FORMAT = "E164"
