@@ -37,6 +37,12 @@ class DemoContext:
     # Objects earlier seeders made, by name, for later ones (e.g. "home_page").
     objects: dict[str, Any] = field(default_factory=dict)
     created: dict[str, int] = field(default_factory=dict)
+    # Steps that need what later seeders make (members joining initiatives), run at the end.
+    deferred: list = field(default_factory=list)
+
+    def later(self, step) -> None:
+        """Run ``step(ctx)`` after every app's seeder."""
+        self.deferred.append(step)
 
     def log(self, message: str) -> None:
         if self.stdout is not None:

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from wagtail.models import Page, Revision
 
-from extranet.members.models import User
+from extranet.members.models import Membership, Profile, User
 from extranet.members.permissions import EDITORS_GROUP, PORTAL_ADMINS_GROUP, is_portal_admin
 from home.models import HomePage, SiteSettings
 
@@ -33,6 +33,10 @@ def snapshot() -> dict:
             for g in u.groups.values_list("name", flat=True)
         ),
         "settings": list(SiteSettings.objects.values()),
+        "memberships": sorted(
+            Membership.objects.values_list("user__email", "initiative__slug", "status", "role")
+        ),
+        "profiles": sorted(Profile.objects.values_list("user__email", "phone", "position")),
     }
 
 
@@ -100,3 +104,21 @@ def test_home_page_shows_the_four_initiatives(client, home_page):
     for initiative in initiatives:
         assert initiative.title in html
         assert NewsPage.objects.live().filter(initiative=initiative).count() >= 2
+
+
+def test_each_initiative_has_admins_members_and_applicants(home_page):
+    """Per initiative: 1-2 admins who can edit it in Wagtail, 6-12 members, 3-4 applicants;
+    the Gorki admin's login is printed."""
+    from initiatives.models import InitiativePage
+
+    out = seed()
+    assert "admin.gorki@example.com / demo-password-2026" in out
+    for initiative in InitiativePage.objects.live():
+        memberships = Membership.objects.filter(initiative=initiative)
+        admins = memberships.filter(status="approved", role="admin")
+        assert 1 <= admins.count() <= 2, initiative.slug
+        assert 6 <= memberships.filter(status="approved").count() - admins.count() <= 12
+        assert 3 <= memberships.filter(status="pending").count() <= 4
+        for membership in admins:
+            user = User.objects.get(pk=membership.user_id)
+            assert initiative.permissions_for_user(user).can_edit()

@@ -37,6 +37,8 @@ class Command(BaseCommand):
             for app, seed in project_seeders():
                 self.stdout.write(f"Seeding {app}…")
                 seed(ctx)
+            for step in ctx.deferred:
+                step(ctx)
         created = ", ".join(f"{kind}: {n}" for kind, n in sorted(ctx.created.items()))
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (created {created or 'nothing'})."))
         self.stdout.write("")
