@@ -42,3 +42,15 @@ def test_initiative_with_members_cannot_be_deleted(client, gorki):
     response = client.post(reverse("wagtailadmin_pages:delete", args=[gorki.pk]), follow=True)
     assert InitiativePage.objects.filter(pk=gorki.pk).exists()
     assert "есть участники или заявки" in response.content.decode()
+
+
+def test_join_box_follows_the_viewers_membership(client, gorki):
+    """Members see that they are members, applicants that they wait; others get «Вступить»."""
+    member = MembershipFactory(initiative=gorki).user
+    applicant = MembershipFactory(initiative=gorki, status="pending").user
+    client.force_login(member)
+    html = client.get("/en/initiatives/gorki/").content.decode()
+    assert "You are a member of this initiative." in html and "?initiative=gorki" not in html
+    client.force_login(applicant)
+    html = client.get("/en/initiatives/gorki/").content.decode()
+    assert "waiting for an administrator" in html and "?initiative=gorki" not in html
