@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.vk",
+    "allauth.socialaccount.providers.yandex",
+    "allauth.socialaccount.providers.mailru",
     "notifications",
     "channels",
     "django_tasks",
@@ -175,7 +179,25 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
-SOCIALACCOUNT_PROVIDERS: dict = {}
+ACCOUNT_ADAPTER = "extranet.members.adapter.AccountAdapter"
+# Sign-up also asks for first and last name and an explicit, recorded consent.
+ACCOUNT_FORMS = {"signup": "extranet.members.forms.SignupForm"}
+# The Wagtail admin signs people in through allauth's login (its rate limits and checks apply).
+WAGTAILADMIN_LOGIN_URL = "account_login"
+
+# Social sign-in: a provider is offered only when both its client id and secret are set here
+# (or a SocialApp exists in the database).
+_SOCIAL_CREDENTIALS = {
+    "google": (env_str("GOOGLE_CLIENT_ID"), env_str("GOOGLE_CLIENT_SECRET")),
+    "vk": (env_str("VK_CLIENT_ID"), env_str("VK_CLIENT_SECRET")),
+    "yandex": (env_str("YANDEX_CLIENT_ID"), env_str("YANDEX_CLIENT_SECRET")),
+    "mailru": (env_str("MAILRU_CLIENT_ID"), env_str("MAILRU_CLIENT_SECRET")),
+}
+SOCIALACCOUNT_PROVIDERS: dict = {
+    provider: {"APPS": [{"client_id": client_id, "secret": secret, "key": ""}]}
+    for provider, (client_id, secret) in _SOCIAL_CREDENTIALS.items()
+    if client_id and secret
+}
 # Invitations by e-mail: how long a link works, and how many one admin may send per hour.
 INVITATION_EXPIRY_DAYS = env_int("INVITATION_EXPIRY_DAYS", 14)
 INVITATIONS_PER_ADMIN_PER_HOUR = env_int("INVITATIONS_PER_ADMIN_PER_HOUR", 30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -35,3 +36,195 @@ def initiative_add_url() -> str | None:
     if index is None:
         return None
     return reverse("wagtailadmin_pages:add", args=["initiatives", "initiativepage", index.pk])
+
+
+# --- All users («Все пользователи») ------------------------------------------------------------
+
+# The membership statuses the «All users» list shows and filters by; "none" means no open
+# (pending) or current (approved) membership.
+USER_STATUS_FILTERS = ("approved", "pending", "rejected", "none")
+_SHOWN_STATUSES = ("pending", "approved", "rejected")
+
+
+@dataclass(frozen=True)
+class UserFilters:
+    """The «All users» filters as read from the query string (invalid values are dropped)."""
+
+    initiative_id: int | None = None
+    status: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, params) -> UserFilters:
+        try:
+            initiative_id = int(params.get("initiative") or 0) or None
+        except (TypeError, ValueError):
+            initiative_id = None
+        status = params.get("status") or ""
+        if status not in USER_STATUS_FILTERS:
+            status = ""
+        return cls(
+            initiative_id=initiative_id, status=status, q=(params.get("q") or "").strip()[:200]
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.initiative_id or self.status or self.q)
+
+
+@dataclass(frozen=True)
+class MembershipRow:
+    membership: object  # extranet.members.models.Membership
+    initiative_title: str
+    status: str
+    status_label: str
+    is_admin: bool
+    is_approved: bool
+    is_pending: bool
+
+
+@dataclass(frozen=True)
+class UserRow:
+    user: object  # extranet.members.models.User
+    name: str
+    email: str
+    phone: str
+    organisation: str
+    position: str
+    memberships: list[MembershipRow]
+
+    @property
+    def is_admin(self) -> bool:
+        return any(m.is_admin for m in self.memberships)
+
+
+def all_users(*, filters: UserFilters | None = None):
+    """Every registered user matching ``filters``, with profile and memberships prefetched.
+
+    The queryset costs three queries however long it is (users, memberships, initiatives
+    joined in); turn it into rows with ``user_rows``.
+    """
+    from django.db.models import Prefetch, Q
+
+    from extranet.members.models import Membership, User
+
+    filters = filters or UserFilters()
+    users = User.objects.select_related("profile__organisation").prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(status__in=_SHOWN_STATUSES)
+            .select_related("initiative")
+            .order_by("initiative__title"),
+            to_attr="shown_memberships",
+        )
+    )
+    for term in filters.q.split():
+        # SQLite folds case for ASCII only: also try the usual spellings of a Cyrillic word.
+        matches = Q()
+        for variant in {term, term.lower(), term.upper(), term.capitalize()}:
+            matches |= (
+                Q(first_name__icontains=variant)
+                | Q(last_name__icontains=variant)
+                | Q(email__icontains=variant)
+                | Q(profile__organisation__name__icontains=variant)
+            )
+        users = users.filter(matches)
+    scope = Q()
+    if filters.initiative_id:
+        scope &= Q(initiative_id=filters.initiative_id)
+    if filters.status == "none":
+        active = Membership.objects.filter(scope, status__in=Membership.ACTIVE_STATUSES)
+        users = users.exclude(pk__in=active.values("user_id"))
+    elif filters.status or filters.initiative_id:
+        statuses = [filters.status] if filters.status else list(_SHOWN_STATUSES)
+        chosen = Membership.objects.filter(scope, status__in=statuses)
+        users = users.filter(pk__in=chosen.values("user_id"))
+    return users.order_by("last_name", "first_name", "email")
+
+
+def _profile(user):
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return user.profile
+    except ObjectDoesNotExist:
+        return None
+
+
+def user_row(user) -> UserRow:
+    """One user of ``all_users`` with everything the list and the exports show."""
+    from extranet.members.models import Membership
+
+    profile = _profile(user)
+    memberships = [
+        MembershipRow(
+            membership=m,
+            initiative_title=m.initiative.title,
+            status=m.status,
+            status_label=str(m.get_status_display()),
+            is_admin=m.is_admin,
+            is_approved=m.status == Membership.Status.APPROVED,
+            is_pending=m.status == Membership.Status.PENDING,
+        )
+        for m in getattr(user, "shown_memberships", [])
+    ]
+    return UserRow(
+        user=user,
+        name=user.get_full_name() or user.email,
+        email=user.email,
+        phone=profile.phone.as_international if profile and profile.phone else "",
+        organisation=profile.organisation.name if profile and profile.organisation else "",
+        position=profile.position if profile else "",
+        memberships=memberships,
+    )
+
+
+def user_rows(users) -> list[UserRow]:
+    return [user_row(user) for user in users]
+
+
+def initiative_choices() -> list[tuple[int, str]]:
+    """(id, title) of every initiative, for the «All users» initiative filter."""
+    return list(InitiativePage.objects.order_by("title").values_list("pk", "title"))
+
+
+_PHONE_LIKE = re.compile(r"[+\-\d\s()]+")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Text a spreadsheet will not run as a formula (CSV/formula injection): a leading
+    ``= @ + -`` gets a quote, except in a phone number."""
+    if value[:1] in ("=", "@", "\t", "\r") or (
+        value[:1] in ("+", "-") and not _PHONE_LIKE.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
+def user_export_table(users) -> tuple[list[str], list[list[str]]]:
+    """Headings and rows of the «All users» CSV/XLSX export (the same columns for both)."""
+    from django.utils.translation import gettext as _
+
+    headings = [
+        _("Name"),
+        _("E-mail"),
+        _("Phone"),
+        _("Organisation"),
+        _("Position"),
+        _("Initiatives"),
+        _("Registered"),
+    ]
+    rows = []
+    for user in users:
+        row = user_row(user)
+        initiatives = "; ".join(
+            f"{m.initiative_title} ({m.status_label}"
+            + (f", {_('Administrator')}" if m.is_admin else "")
+            + ")"
+            for m in row.memberships
+        )
+        cells = [row.name, row.email, row.phone, row.organisation, row.position, initiatives]
+        rows.append(
+            [spreadsheet_safe(cell) for cell in cells] + [user.date_joined.strftime("%Y-%m-%d")]
+        )
+    return headings, rows

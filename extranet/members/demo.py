@@ -215,8 +215,9 @@ def seed_initiative_people(ctx: DemoContext) -> None:
                 membership_set_role(membership=membership, role=Membership.Role.ADMIN, by=None)
         for n in range(MEMBERS_PER_INITIATIVE * ctx.scale):
             number += 1
+            # Every (first, last) pair differs for the first few hundred people.
             first = FIRST_NAMES[number % len(FIRST_NAMES)]
-            last = LAST_NAMES[(number * 7) % len(LAST_NAMES)]
+            last = LAST_NAMES[(number // len(FIRST_NAMES) + number) % len(LAST_NAMES)]
             user = _person(
                 ctx,
                 email=f"member{n + 1}.{slug}@example.com",

@@ -19,3 +19,7 @@ membership_withdrawn = Signal()
 membership_ended = Signal()
 # sender=Membership; kwargs: membership, actor, role
 membership_role_changed = Signal()
+
+# sender=Invitation; kwargs: invitation, actor (the admin who invited). Sent when an
+# invitation is created (extranet.members.invitations.invitation_create), after commit.
+member_invited = Signal()

@@ -53,3 +53,56 @@ def organisations_by_initiative(initiative_ids: list[int]) -> dict[int, list[Org
             OrganisationItem(name=name, kind=str(labels.get(kind, "")), website=website)
         )
     return dict(result)
+
+
+# --- Applications and invitations (issue 4, items 3 and 4) ----------------------------------
+
+
+def applications_pending(*, initiative):
+    """The initiative's pending applications, newest first, with everything the applications
+    page shows (user, profile, organisation) in the same query."""
+    return (
+        Membership.objects.filter(initiative=initiative, status=Membership.Status.PENDING)
+        .select_related("user", "user__profile", "user__profile__organisation")
+        .order_by("-applied_at", "-pk")
+    )
+
+
+def invitations_for_initiative(*, initiative):
+    """The initiative's invitations, newest first, with the inviting admin."""
+    from .models import Invitation
+
+    return (
+        Invitation.objects.filter(initiative=initiative)
+        .select_related("invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# --- Personal cabinet ---------------------------------------------------------------------------
+
+
+def organisation_names(*, limit: int = 500) -> list[str]:
+    """Existing organisation names, for the cabinet's suggestions (a <datalist>)."""
+    from .models import Organisation
+
+    return list(Organisation.objects.order_by("name").values_list("name", flat=True)[:limit])
+
+
+def memberships_of(*, user) -> list[Membership]:
+    """The user's memberships with their initiatives, newest first; one query."""
+    return list(
+        Membership.objects.filter(user=user)
+        .exclude(status=Membership.Status.WITHDRAWN)
+        .select_related("initiative")
+        .order_by("-applied_at")
+    )
+
+
+def profile_of(*, user):
+    """The user's profile with its organisation, or an unsaved empty one (no write on read)."""
+    from .models import Profile
+
+    return Profile.objects.filter(user=user).select_related("organisation").first() or Profile(
+        user=user
+    )

@@ -4,4 +4,13 @@ from . import views
 
 urlpatterns = [
     path("", views.cabinet, name="cabinet"),
+    path(
+        "memberships/<int:pk>/withdraw/",
+        views.membership_withdraw_view,
+        name="cabinet_membership_withdraw",
+    ),
+    path("memberships/<int:pk>/leave/", views.membership_leave, name="cabinet_membership_leave"),
+    path("data.json", views.account_data, name="cabinet_data"),
+    path("delete/", views.account_delete, name="cabinet_delete"),
+    path("consent/withdraw/", views.consent_withdraw, name="cabinet_consent_withdraw"),
 ]

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views_files
+
+urlpatterns = [
+    path("photos/<int:user_id>/", views_files.profile_photo, name="profile_photo"),
+]

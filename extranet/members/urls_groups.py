@@ -1,3 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views_groups
+
+app_name = "groups"
+
+# Mounted at /cabinet/groups/<slug:slug>/ (cms/urls.py); every view gets ``slug``.
+urlpatterns = [
+    path("applications/", views_groups.applications, name="applications"),
+    path(
+        "applications/<int:membership_id>/approve/",
+        views_groups.application_approve,
+        name="application_approve",
+    ),
+    path(
+        "applications/<int:membership_id>/reject/",
+        views_groups.application_reject,
+        name="application_reject",
+    ),
+    path("invite/", views_groups.invite, name="invite"),
+    path(
+        "invitations/<int:invitation_id>/revoke/",
+        views_groups.invitation_revoke_view,
+        name="invitation_revoke",
+    ),
+]

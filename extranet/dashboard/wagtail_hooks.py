@@ -1,0 +1,210 @@
+"""«Участники» in Wagtail admin (wagtail-modeladmin): users, memberships and organisations.
+
+Only portal admins see these registries (personal data); editors get neither the menu nor the
+URLs. A membership's role changes only through ``membership_set_role`` so the initiative's
+Wagtail group follows; organisations are merged by the dashboard's «Merge into…» view.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.panels import FieldPanel
+from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.views import EditView, IndexView
+
+from extranet.members.models import Membership, Organisation, User
+from extranet.members.services import MembershipError, membership_set_role
+
+from .permissions import can_change_roles, can_merge_organisations, can_view_all_users
+from .selectors import spreadsheet_safe
+
+
+class PortalAdminPermissionHelper(PermissionHelper):
+    """Lists and inspection for portal admins only; no adding, editing or deleting."""
+
+    def user_can_list(self, user):
+        return can_view_all_users(user)
+
+    def user_can_inspect_obj(self, user, obj):
+        return self.inspect_view_enabled and can_view_all_users(user)
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class MembershipPermissionHelper(PortalAdminPermissionHelper):
+    """The «edit» of a membership is its role, for approved members only."""
+
+    def user_can_edit_obj(self, user, obj):
+        return can_change_roles(user) and obj.status == Membership.Status.APPROVED
+
+
+class OrganisationPermissionHelper(PortalAdminPermissionHelper):
+    """Organisations are named and typed by the portal admin; deleting happens by merging."""
+
+    def user_can_edit_obj(self, user, obj):
+        return can_merge_organisations(user)
+
+
+class OrganisationButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
+        if can_merge_organisations(self.request.user):
+            url = reverse("dashboard:organisation_merge") + "?" + urlencode({"duplicates": obj.pk})
+            buttons.append(
+                {
+                    "url": url,
+                    "label": _("Merge into…"),
+                    "classname": self.finalise_classname(classnames_add, classnames_exclude),
+                    "title": _("Merge %(object)s into another organisation") % {"object": obj},
+                }
+            )
+        return buttons
+
+
+class SafeExportIndexView(IndexView):
+    """The list whose CSV export quotes text a spreadsheet would run as a formula (Wagtail
+    does so for XLSX only)."""
+
+    def write_csv_row(self, writer, row_dict):
+        safe = {
+            key: spreadsheet_safe(value) if isinstance(value, str) else value
+            for key, value in row_dict.items()
+        }
+        return super().write_csv_row(writer, safe)
+
+
+class MembershipRoleEditView(EditView):
+    """Saves the role through ``membership_set_role`` (the Wagtail group follows)."""
+
+    def form_valid(self, form):
+        try:
+            membership_set_role(
+                membership=self.instance, role=form.cleaned_data["role"], by=self.request.user
+            )
+        except MembershipError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        text = _("The role of %(object)s is saved.") % {"object": self.instance}
+        messages.success(self.request, text)
+        return redirect(self.get_success_url())
+
+
+def _profile(user):
+    try:
+        return user.profile
+    except ObjectDoesNotExist:
+        return None
+
+
+class UserModelAdmin(ModelAdmin):
+    model = User
+    menu_label = gettext_lazy("Users")
+    menu_icon = "user"
+    permission_helper_class = PortalAdminPermissionHelper
+    index_view_class = SafeExportIndexView
+    inspect_view_enabled = True
+    list_display = ("full_name", "email", "phone", "organisation", "date_joined")
+    list_export = ["full_name", "email", "phone", "organisation", "position", "date_joined"]
+    export_filename = "users"
+    list_filter = ("memberships__initiative", "memberships__status", "is_active")
+    list_select_related = ("profile__organisation",)
+    search_fields = ("first_name", "last_name", "email", "profile__organisation__name")
+    inspect_view_fields = [
+        "email",
+        "first_name",
+        "last_name",
+        "is_active",
+        "date_joined",
+        "last_login",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("profile__organisation").distinct()
+
+    @staticmethod
+    def full_name(obj):
+        return obj.get_full_name() or obj.email
+
+    full_name.short_description = gettext_lazy("name")
+
+    @staticmethod
+    def phone(obj):
+        profile = _profile(obj)
+        return profile.phone.as_international if profile and profile.phone else ""
+
+    phone.short_description = gettext_lazy("contact number")
+
+    @staticmethod
+    def organisation(obj):
+        profile = _profile(obj)
+        return profile.organisation.name if profile and profile.organisation else ""
+
+    organisation.short_description = gettext_lazy("organisation")
+
+    @staticmethod
+    def position(obj):
+        profile = _profile(obj)
+        return profile.position if profile else ""
+
+    position.short_description = gettext_lazy("position")
+
+
+class MembershipModelAdmin(ModelAdmin):
+    model = Membership
+    menu_label = gettext_lazy("Memberships")
+    menu_icon = "group"
+    permission_helper_class = MembershipPermissionHelper
+    edit_view_class = MembershipRoleEditView
+    index_view_class = SafeExportIndexView
+    inspect_view_enabled = True
+    panels = [FieldPanel("role")]
+    list_display = ("user", "initiative", "status", "role", "applied_at", "decided_at")
+    list_export = ["user", "user_email", "initiative", "status", "role", "applied_at", "decided_at"]
+    export_filename = "memberships"
+    list_filter = ("initiative", "status", "role")
+    list_select_related = ("user", "initiative")
+    search_fields = ("user__first_name", "user__last_name", "user__email")
+
+    @staticmethod
+    def user_email(obj):
+        return obj.user.email
+
+    user_email.short_description = gettext_lazy("e-mail")
+
+
+class OrganisationModelAdmin(ModelAdmin):
+    model = Organisation
+    menu_label = gettext_lazy("Organisations")
+    menu_icon = "site"
+    permission_helper_class = OrganisationPermissionHelper
+    button_helper_class = OrganisationButtonHelper
+    index_view_class = SafeExportIndexView
+    inspect_view_enabled = True
+    panels = [FieldPanel("name"), FieldPanel("kind"), FieldPanel("website")]
+    list_display = ("name", "kind", "website", "created_at")
+    list_export = ["name", "kind", "website", "created_at"]
+    export_filename = "organisations"
+    list_filter = ("kind",)
+    search_fields = ("name", "website")
+
+
+@modeladmin_register
+class ParticipantsGroup(ModelAdminGroup):
+    menu_label = gettext_lazy("Participants")
+    menu_icon = "group"
+    menu_order = 250
+    items = (UserModelAdmin, MembershipModelAdmin, OrganisationModelAdmin)

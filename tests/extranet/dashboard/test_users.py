@@ -1,0 +1,201 @@
+"""The portal admin's «All users» at /cabinet/admin/users/: data, filters, search, export."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import EXTRANET_ROLES
+from tests.factories import MembershipFactory, OrganisationFactory, ProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/en/cabinet/admin/users/"
+
+
+def _phone(user):
+    return user.profile.phone.as_international
+
+
+@pytest.mark.parametrize(
+    ("extranet_client", "role"), [(r, r) for r in EXTRANET_ROLES], indirect=["extranet_client"]
+)
+def test_only_the_portal_admin_opens_the_list(extranet_client, role, people):
+    """Every extranet role but the portal admin is refused (guests too), and a refusal shows
+    nobody's e-mail or phone; CSV and XLSX exports are refused the same way."""
+    expected = 200 if role == "portal_admin" else 403
+    for suffix in ("", "?format=csv", "?format=xlsx"):
+        response = extranet_client.get(URL + suffix)
+        assert response.status_code == expected, suffix
+    if expected == 403:
+        body = extranet_client.get(URL).content.decode()
+        assert people["pending"].email not in body
+        assert _phone(people["pending"]) not in body
+
+
+def test_portal_admin_sees_everyones_personal_data(client, people, gorki, polotsk):
+    """Name, e-mail, phone, organisation, position and each initiative with the admin and
+    pending badges are on the cards, and approved memberships carry a role form."""
+    client.force_login(people["portal_admin"])
+    html = client.get(URL).content.decode()
+    for role in ("registered", "pending", "other_member", "member", "initiative_admin"):
+        user = people[role]
+        assert user.email in html
+        assert _phone(user) in html
+        assert user.profile.organisation.name in html
+        assert user.last_name in html
+    assert gorki.title in html and polotsk.title in html
+    assert "Awaiting approval" in html
+    assert "Administrator" in html
+    assert "Make administrator" in html
+    assert "Remove administrator rights" in html
+
+
+def _emails(client, query):
+    rows = list(csv.reader(io.StringIO(client.get(URL + query).content.decode("utf-8-sig"))))
+    return {row[1] for row in rows[1:]}
+
+
+def test_filter_by_initiative_and_status(client, people, gorki, polotsk):
+    """initiative= keeps the people who applied to it; status= approved/pending/rejected
+    narrows it; status=none keeps those with no open or current membership."""
+    rejected = MembershipFactory(initiative=gorki, status="rejected").user
+    client.force_login(people["portal_admin"])
+    e = {role: (u.email if u else None) for role, u in people.items()}
+    assert _emails(client, f"?format=csv&initiative={gorki.pk}") == {
+        e["pending"],
+        e["member"],
+        e["initiative_admin"],
+        rejected.email,
+    }
+    assert _emails(client, f"?format=csv&initiative={gorki.pk}&status=approved") == {
+        e["member"],
+        e["initiative_admin"],
+    }
+    assert _emails(client, "?format=csv&status=pending") == {e["pending"]}
+    assert _emails(client, "?format=csv&status=rejected") == {rejected.email}
+    assert _emails(client, f"?format=csv&status=approved&initiative={polotsk.pk}") == {
+        e["other_member"]
+    }
+    assert _emails(client, "?format=csv&status=none") == {
+        e["registered"],
+        e["portal_admin"],
+        rejected.email,
+    }
+    # The HTML list applies the same filters.
+    html = client.get(URL, {"status": "pending"}).content.decode()
+    assert e["pending"] in html and e["member"] not in html
+
+
+def test_bad_filter_values_are_ignored(client, people):
+    """A forged initiative id or an unknown status shows the whole list, never a 500."""
+    client.force_login(people["portal_admin"])
+    for query in ("?initiative=abc", "?status=bogus", "?initiative=999999&status=none"):
+        assert client.get(URL + query).status_code == 200
+
+
+def test_search_by_name_email_or_organisation(client, people):
+    """q= matches the family name, a part of the e-mail or the organisation's name."""
+    target = ProfileFactory(
+        user__first_name="Юлиан",
+        user__last_name="Пасичник",
+        user__email="yulian@example.org",
+        organisation=OrganisationFactory(name="НИИ Композитов"),
+    ).user
+    client.force_login(people["portal_admin"])
+    for q in ("пасичник", "YULIAN@example", "композитов", "Пасичник Юлиан"):
+        assert _emails(client, f"?format=csv&q={q}") == {target.email}, q
+    html = client.get(URL, {"q": "Пасичник"}).content.decode()
+    assert target.email in html
+    assert people["member"].email not in html
+
+
+def test_pagination_keeps_filters(client, people, gorki):
+    """20 users a page; the page links carry the filters."""
+    for _ in range(25):
+        MembershipFactory(initiative=gorki)
+    client.force_login(people["portal_admin"])
+    response = client.get(URL, {"initiative": gorki.pk, "status": "approved"})
+    assert len(response.context["rows"]) == 20
+    assert response.context["page_obj"].paginator.count == 27
+    html = response.content.decode()
+    assert f"initiative={gorki.pk}&amp;page=2&amp;status=approved" in html
+    page2 = client.get(URL, {"initiative": gorki.pk, "status": "approved", "page": 2})
+    assert len(page2.context["rows"]) == 7
+
+
+@pytest.mark.parametrize("extra", [0, 55])
+def test_constant_number_of_queries(
+    client, people, gorki, polotsk, extra, django_assert_max_num_queries
+):
+    """The page costs the same number of queries with 5 users as with 60."""
+    for index in range(extra):
+        MembershipFactory(initiative=gorki if index % 2 else polotsk)
+    client.force_login(people["portal_admin"])
+    client.get(URL)  # warm caches (site, settings) so both sizes compare the same work
+    with django_assert_max_num_queries(16):
+        assert client.get(URL).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(URL + "?format=csv").status_code == 200
+
+
+def test_csv_export(client, people, gorki):
+    """?format=csv is an attachment in UTF-8 with a BOM, with one row per filtered user and
+    the same columns as the list (Cyrillic kept)."""
+    client.force_login(people["portal_admin"])
+    response = client.get(URL, {"format": "csv", "initiative": gorki.pk, "status": "approved"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith("attachment;")
+    content = response.content
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows[0] == [
+        "Name",
+        "E-mail",
+        "Phone",
+        "Organisation",
+        "Position",
+        "Initiatives",
+        "Registered",
+    ]
+    by_email = {row[1]: row for row in rows[1:]}
+    admin = people["initiative_admin"]
+    assert set(by_email) == {people["member"].email, admin.email}
+    row = by_email[admin.email]
+    assert row[0] == admin.get_full_name()
+    assert row[2] == _phone(admin)
+    assert row[3] == admin.profile.organisation.name
+    assert gorki.title in row[5] and "Administrator" in row[5]
+
+
+def test_xlsx_export(client, people, gorki):
+    """?format=xlsx is a workbook with the same columns and the filtered users only."""
+    client.force_login(people["portal_admin"])
+    response = client.get(URL, {"format": "xlsx", "status": "pending"})
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "spreadsheetml" in response["Content-Type"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][:3] == ["Name", "E-mail", "Phone"]
+    assert [row[1] for row in rows[1:]] == [people["pending"].email]
+    assert rows[1][0] == people["pending"].get_full_name()
+    assert gorki.title in rows[1][5]
+
+
+def test_exports_do_not_carry_formulas(client, people):
+    """A name typed as a spreadsheet formula is exported as text (quoted), in CSV and XLSX;
+    phone numbers keep their leading «+»."""
+    evil = ProfileFactory(user__first_name="=HYPERLINK(1)", user__last_name="", position="@SUM(1)")
+    client.force_login(people["portal_admin"])
+    rows = list(
+        csv.reader(io.StringIO(client.get(URL, {"format": "csv"}).content.decode("utf-8-sig")))
+    )
+    row = next(r for r in rows if r[1] == evil.user.email)
+    assert row[0] == "'=HYPERLINK(1)"
+    assert row[4] == "'@SUM(1)"
+    assert row[2].startswith("+375")
+    response = client.get(URL, {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = next(r for r in sheet.iter_rows(values_only=True) if r[1] == evil.user.email)
+    assert cells[0] == "'=HYPERLINK(1)"

@@ -1,0 +1,134 @@
+"""The platform's one e-mail service (cms.email.send_templated_email), in memory and through
+a real SMTP server."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+import time
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail
+
+from cms.email import send_templated_email
+from extranet.members.invitations import invitation_create, invitation_send
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATE = "members/emails/invitation"
+
+
+def _context(gorki, url="http://testserver/invitations/abc/"):
+    return {"initiative": gorki, "inviter_name": "Тимаев Андрей", "url": url, "expires_at": None}
+
+
+def test_renders_text_and_html_parts_from_two_templates(gorki, settings):
+    """One message with the .txt template as body and the .html one as alternative, from
+    DEFAULT_FROM_EMAIL, to the given addresses."""
+    settings.DEFAULT_FROM_EMAIL = "Платформа <noreply@example.com>"
+    sent = send_templated_email(
+        to=["a@example.com", "b@example.com"],
+        subject="Приглашение",
+        template=TEMPLATE,
+        context=_context(gorki),
+    )
+    assert sent == 1
+    message = mail.outbox[0]
+    assert message.to == ["a@example.com", "b@example.com"]
+    assert message.from_email == "Платформа <noreply@example.com>"
+    assert "http://testserver/invitations/abc/" in message.body
+    assert "<html" not in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert 'href="http://testserver/invitations/abc/"' in html
+    assert gorki.title in html
+
+
+def test_subject_is_folded_onto_one_line(gorki):
+    """A subject with line breaks (from a title, say) cannot inject headers."""
+    send_templated_email(
+        to=["a@example.com"],
+        subject="Привет\r\nBcc: victim@example.com\n  мир",
+        template=TEMPLATE,
+        context=_context(gorki),
+    )
+    message = mail.outbox[0]
+    assert message.subject == "Привет Bcc: victim@example.com мир"
+    assert message.bcc == []
+
+
+def test_html_part_escapes_context(gorki):
+    """Context values are escaped in the HTML part (a name cannot inject markup)."""
+    send_templated_email(
+        to=["a@example.com"],
+        subject="x",
+        template=TEMPLATE,
+        context={**_context(gorki), "inviter_name": "<script>alert(1)</script>"},
+    )
+    html = mail.outbox[0].alternatives[0][0]
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+class _Collector:
+    """aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self):
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 and Django's SMTP backend pointed at it."""
+    handler = _Collector()
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+def test_invitation_goes_through_a_real_smtp_server(smtp_server, people, gorki):
+    """Integration: the invitation travels over SMTP to a server on 127.0.0.1 and arrives as a
+    multipart message (text and HTML) carrying {SITE_URL}/invitations/<token>/."""
+    invitation, token = invitation_create(
+        initiative=gorki, email="guest@example.com", invited_by=people["initiative_admin"]
+    )
+    invitation_send(invitation=invitation, token=token)
+    deadline = time.monotonic() + 5
+    while not smtp_server.messages and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(smtp_server.messages) == 1
+    envelope = smtp_server.messages[0]
+    assert envelope.rcpt_tos == ["guest@example.com"]
+    message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+    assert message.is_multipart()
+    link = f"http://testserver/invitations/{token}/"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert link in text
+    assert f'href="{link}"' in html
+    assert gorki.title in str(message["Subject"])
+    assert mail.outbox == []  # it really went through SMTP, not the test backend
