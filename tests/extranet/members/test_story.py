@@ -75,7 +75,7 @@ def test_sign_up_to_approval(client, client_for, gorki):
     # 5. The initiative admin sees the application and approves it.
     admin_client = client_for(admin)
     queue = admin_client.get("/en/cabinet/groups/gorki/applications/").content.decode()
-    assert "nova.person@example.com" in queue, queue[queue.find("<main"):][:3000]
+    assert "nova.person@example.com" in queue, queue[queue.find("<main") :][:3000]
     assert re.search(r"\+375 29 765.43.21", queue)
     response = admin_client.post(f"/en/cabinet/groups/gorki/applications/{membership.pk}/approve/")
     assert response.status_code == 302
