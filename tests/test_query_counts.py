@@ -117,3 +117,24 @@ def test_news_index_queries(client, home_page, size, django_assert_max_num_queri
         assert client.get("/news/").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/news/feed/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_cabinet_queries(client, home_page, size, django_assert_max_num_queries):
+    """The personal cabinet (profile form, organisation suggestions, the user's memberships)
+    stays within a fixed budget however many organisations and initiatives exist."""
+    from tests.factories import InitiativePageFactory, MembershipFactory, OrganisationFactory
+
+    user = None
+    for i in range(size):
+        OrganisationFactory()
+        membership = MembershipFactory(
+            initiative=InitiativePageFactory(slug=f"c-{i}"),
+            **({"user": user} if user else {}),
+            status="approved" if i % 2 else "rejected",
+        )
+        user = membership.user
+    client.force_login(user)
+    client.get("/cabinet/")
+    with django_assert_max_num_queries(24):
+        assert client.get("/cabinet/").status_code == 200
