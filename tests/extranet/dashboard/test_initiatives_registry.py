@@ -60,3 +60,16 @@ def test_everyone_else_gets_403(client, gorki, registered_user, editor):
         response = client.get(URL)
         assert response.status_code == 403
         assert gorki.contact_email not in response.content.decode()
+
+
+def test_registry_shows_the_initiative_admins(client, gorki):
+    """Once an initiative has admins, the «Администратор» column shows them with phone and
+    e-mail instead of the public contact card."""
+    from tests.factories import MembershipFactory
+
+    admin = MembershipFactory(initiative=gorki, role="admin").user
+    client.force_login(PortalAdminFactory())
+    html = client.get(URL).content.decode()
+    assert admin.email in html
+    assert admin.get_full_name() in html
+    assert "Тимаев Андрей" not in html
