@@ -32,6 +32,24 @@ def require(condition, message) -> None:
         raise SystemExit(f"FAILED: {message}")
 
 
+def measure(client, connection, capture, path: str, requests: int) -> None:
+    response = client.get(path)
+    require(response.status_code == 200, (path, response.status_code))
+    connection.queries_log.clear()
+    with capture(connection) as queries:
+        client.get(path)
+    query_count = len(queries)
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        client.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    median = statistics.median(timings)
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    print(f"{path:<42}{median:>11.2f}{p95:>9.2f}{1000 / median:>8.0f}{query_count:>9}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
@@ -89,25 +107,23 @@ def main() -> int:
         "/sitemap.xml",
         "/healthz",
     ]
-    client = Client()
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
     print(f"database: {connection.vendor}; requests per page: {args.requests}; scale: {args.scale}")
-    print(f"{'path':<24}{'median ms':>11}{'p95 ms':>9}{'req/s':>8}{'queries':>9}")
-    for path in paths:
-        response = client.get(path)
-        require(response.status_code == 200, (path, response.status_code))
-        connection.queries_log.clear()
-        with CaptureQueriesContext(connection) as queries:
-            client.get(path)
-        query_count = len(queries)
-        timings = []
-        for _ in range(args.requests):
-            started = time.perf_counter()
-            client.get(path)
-            timings.append((time.perf_counter() - started) * 1000)
-        timings.sort()
-        median = statistics.median(timings)
-        p95 = timings[int(len(timings) * 0.95) - 1]
-        print(f"{path:<24}{median:>11.2f}{p95:>9.2f}{1000 / median:>8.0f}{query_count:>9}")
+    print(f"{'path':<42}{'median ms':>11}{'p95 ms':>9}{'req/s':>8}{'queries':>9}")
+    # (who, paths): guests first, then the extranet pages as the people who use them.
+    plan = [
+        (None, paths),
+        ("admin.gorki@example.com", ["/cabinet/", "/cabinet/groups/gorki/applications/"]),
+        ("admin@example.com", ["/cabinet/admin/users/", "/cabinet/admin/initiatives/"]),
+    ]
+    for email, who_paths in plan:
+        client = Client()
+        if email:
+            client.force_login(User.objects.get(email=email))
+        for path in who_paths:
+            measure(client, connection, CaptureQueriesContext, path, args.requests)
     return 0
 
 
