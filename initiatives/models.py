@@ -34,9 +34,8 @@ from home.models import IntroMixin
 from . import selectors
 
 
-@register_snippet
-class Region(models.Model):
-    """A region of Belarus or Russia an initiative works in («Витебская область»)."""
+class FilterTerm(models.Model):
+    """A named value initiatives are filtered by; the slug is what filter links carry."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
@@ -44,30 +43,29 @@ class Region(models.Model):
     panels = [FieldPanel("name"), FieldPanel("slug")]
 
     class Meta:
+        abstract = True
         ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+@register_snippet
+class Region(FilterTerm):
+    """A region of Belarus or Russia an initiative works in («Витебская область»)."""
+
+    class Meta(FilterTerm.Meta):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
 
-    def __str__(self):
-        return self.name
-
 
 @register_snippet
-class Industry(models.Model):
+class Industry(FilterTerm):
     """An industry an initiative belongs to («Биотехнологии», «Нефтехимия»)."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
-
-    panels = [FieldPanel("name"), FieldPanel("slug")]
-
-    class Meta:
-        ordering = ["name"]
+    class Meta(FilterTerm.Meta):
         verbose_name = _("industry")
         verbose_name_plural = _("industries")
-
-    def __str__(self):
-        return self.name
 
 
 class InitiativeIndexPage(IntroMixin, Page):
