@@ -137,3 +137,19 @@ def test_wagtail_admin_login_url_redirects_to_allauth(client):
     response = client.get("/admin/login/?next=/admin/pages/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=/admin/pages/")
+
+
+def test_failed_logins_are_rate_limited(client, settings, home_page):
+    """With allauth's limits on (as in production), the fourth failed login in a minute is
+    refused before the password is even checked."""
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/m/ip"}
+
+    def attempt():
+        response = client.post(
+            "/en/accounts/login/", {"login": "nobody@example.com", "password": "wrong-password"}
+        )
+        return [e.code for e in response.context["form"].non_field_errors().as_data()]
+
+    first = [attempt() for _ in range(3)]
+    assert all("too_many_login_attempts" not in codes for codes in first)
+    assert "too_many_login_attempts" in attempt()
