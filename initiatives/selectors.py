@@ -45,11 +45,22 @@ class InitiativeCard:
 
 
 def initiative_filter_options() -> dict:
+    """(value, label) pairs for the filter selects (components/filter_select.html)."""
     InitiativePage = _model("InitiativePage")
     live = InitiativePage.objects.live().public()
     return {
-        "regions": list(_model("Region").objects.filter(initiatives__in=live).distinct()),
-        "industries": list(_model("Industry").objects.filter(initiatives__in=live).distinct()),
+        "regions": list(
+            _model("Region")
+            .objects.filter(initiatives__in=live)
+            .distinct()
+            .values_list("slug", "name")
+        ),
+        "industries": list(
+            _model("Industry")
+            .objects.filter(initiatives__in=live)
+            .distinct()
+            .values_list("slug", "name")
+        ),
         "stages": InitiativePage.Stage.choices,
     }
 
@@ -144,6 +155,7 @@ def news_list(*, initiative=None, filters: NewsFilters | None = None) -> QuerySe
 def news_filter_options() -> dict:
     from taggit.models import Tag
 
+    """(value, label) pairs for the filter selects (components/filter_select.html)."""
     live_news = _model("NewsPage").objects.live().public()
     return {
         "initiatives": list(
@@ -153,11 +165,12 @@ def news_filter_options() -> dict:
             .filter(news_items__in=live_news)
             .distinct()
             .order_by("title")
-            .only("title", "slug", "short_name")
+            .values_list("slug", "short_name")
         ),
         "tags": list(
             Tag.objects.filter(initiatives_newspagetag_items__content_object__in=live_news)
             .distinct()
             .order_by("name")
+            .values_list("slug", "name")
         ),
     }

@@ -19,6 +19,9 @@ def test_index_lists_published_initiatives_as_cards(client, gorki, polotsk):
         assert text in html
     assert "Черновик кластера" not in html
     assert "Действующий" in html and "Формирование" in html
+    # The filter selects offer the regions and industries of live initiatives.
+    assert '<option value="mogilev">Могилёвская область</option>' in html
+    assert '<option value="biotech">Биотехнологии</option>' in html
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,7 @@ def test_news_index_filters_by_initiative_and_tag(client, gorki, polotsk):
     NewsPageFactory(parent=polotsk, title="Семинар в Полоцке", tags=["семинар"])
     NewsPageFactory(parent=polotsk, title="Выставка в Полоцке", tags=["выставка"])
     by_initiative = client.get("/news/", {"initiative": "polotsk"}).content.decode()
+    assert '<option value="polotsk" selected>Полоцк</option>' in by_initiative
     assert "Семинар в Полоцке" in by_initiative and "Семинар в Горках" not in by_initiative
     tag_slug = NewsPage.objects.get(title="Выставка в Полоцке").tags.get().slug
     by_tag = client.get("/news/", {"tag": tag_slug}).content.decode()
