@@ -138,11 +138,12 @@ def members_guard():
 # --- Extranet roles (DESIGN.md) ----------------------------------------------------------------
 
 # Every role a permission test checks a members' URL against, relative to the «gorki»
-# initiative: guest, registered, pending applicant, member of another initiative, member,
-# initiative admin, portal admin.
+# initiative: guest, registered, a Wagtail editor with no membership, pending applicant,
+# member of another initiative, member, initiative admin, portal admin.
 EXTRANET_ROLES = [
     "guest",
     "registered",
+    "editor",
     "pending",
     "other_member",
     "member",
@@ -154,7 +155,12 @@ EXTRANET_ROLES = [
 @pytest.fixture
 def people(gorki, polotsk):
     """One user per extranet role (``guest`` is None), each with a full profile."""
-    from tests.factories import MembershipFactory, PortalAdminFactory, ProfileFactory
+    from tests.factories import (
+        EditorFactory,
+        MembershipFactory,
+        PortalAdminFactory,
+        ProfileFactory,
+    )
 
     def member(initiative, **kwargs):
         return MembershipFactory(initiative=initiative, **kwargs).user
@@ -162,6 +168,7 @@ def people(gorki, polotsk):
     return {
         "guest": None,
         "registered": ProfileFactory(user__email="registered@example.com").user,
+        "editor": ProfileFactory(user=EditorFactory(email="editor@example.com")).user,
         "pending": member(gorki, status="pending"),
         "other_member": member(polotsk),
         "member": member(gorki),

@@ -80,6 +80,7 @@ def test_filter_by_initiative_and_status(client, people, gorki, polotsk):
     }
     assert _emails(client, "?format=csv&status=none") == {
         e["registered"],
+        e["editor"],
         e["portal_admin"],
         rejected.email,
     }

@@ -92,6 +92,7 @@ def _give_photo(user):
 PENDING_PHOTO_STATUS = {
     "guest": 404,
     "registered": 404,
+    "editor": 404,
     "pending": 200,
     "other_member": 404,
     "member": 404,
