@@ -102,3 +102,20 @@ def can_view_personal_data(viewer, subject) -> bool:
         if status == Membership.Status.APPROVED:
             return True
     return False
+
+
+# --- The common group (issue 5) -----------------------------------------------------------------
+#
+# An initiative's common group (its feed and its member directory) is open to its approved
+# members (admins included) and to the portal admin; nobody else learns what is in it.
+# Whether the group's services are switched on is initiatives.features' question, asked by
+# the views as well.
+
+
+def can_read_group(user, initiative) -> bool:
+    return is_portal_admin(user) or is_member(user, initiative)
+
+
+def can_assign_group_admins(user, initiative) -> bool:
+    """«Изменить» on the group page: choose the initiative's administrators (portal admin)."""
+    return is_portal_admin(user)

@@ -106,3 +106,41 @@ def profile_of(*, user):
     return Profile.objects.filter(user=user).select_related("organisation").first() or Profile(
         user=user
     )
+
+
+# --- The common group (issue 5) -----------------------------------------------------------------
+
+
+def _approved_members(initiative):
+    return Membership.objects.filter(
+        initiative=initiative, status=Membership.Status.APPROVED, user__is_active=True
+    )
+
+
+def group_admins(*, initiative) -> list:
+    """The initiative's administrators (users with profiles), by name; one query."""
+    from .models import User
+
+    return list(
+        User.objects.filter(
+            pk__in=_approved_members(initiative)
+            .filter(role=Membership.Role.ADMIN)
+            .values("user_id")
+        )
+        .select_related("profile")
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def group_members_preview(*, initiative, limit: int = 6) -> tuple[int, list]:
+    """(number of approved members, the first ``limit`` of them by name) for the side panel
+    «Участники N»; two queries however many members."""
+    from .models import User
+
+    members = _approved_members(initiative)
+    first = list(
+        User.objects.filter(pk__in=members.values("user_id")).order_by(
+            "last_name", "first_name", "email"
+        )[:limit]
+    )
+    return members.count(), first
