@@ -9,6 +9,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from extranet.feed import urls as feed_urls
+from extranet.members import urls_groups
 from home import views as home_views
 
 from . import views
@@ -43,10 +45,16 @@ urlpatterns += i18n_patterns(
     path("search/", home_views.search, name="search"),
     path("accounts/", include("allauth.urls")),
     path("cabinet/admin/", include("extranet.dashboard.urls")),
-    path("cabinet/groups/<slug:slug>/", include("extranet.members.urls_groups")),
+    # One «groups» namespace for a group's pages: the feed (extranet.feed) and the directory,
+    # applications and invitations (extranet.members), which know nothing of each other.
+    path(
+        "cabinet/groups/<slug:slug>/",
+        include((feed_urls.urlpatterns + urls_groups.urlpatterns, urls_groups.app_name)),
+    ),
     path("cabinet/", include("extranet.members.urls")),
     path("invitations/", include("extranet.members.urls_invitations")),
     path("files/", include("extranet.members.urls_files")),
+    path("files/", include("extranet.feed.urls_files")),
     path("styleguide/", home_views.styleguide, name="styleguide"),
     # Wagtail serves every other address from the page tree; it must come last.
     path("", include(wagtail_urls)),

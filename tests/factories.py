@@ -270,3 +270,48 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     initiative = factory.SubFactory(InitiativePageFactory)
     status = "approved"
     role = "member"
+
+
+# --- Feed ------------------------------------------------------------------------------------
+
+# The smallest file every PDF reader opens: what attachments hold unless a test says otherwise.
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    """A post by an approved member of ``initiative`` (made one when no author is given)."""
+
+    class Meta:
+        model = "feed.Post"
+
+    initiative = factory.SubFactory(InitiativePageFactory)
+    author = factory.LazyAttribute(lambda o: MembershipFactory(initiative=o.initiative).user)
+    kind = "news"
+    text = factory.Sequence(lambda n: f"Сообщение {n} в общей группе")
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feed.Comment"
+
+    post = factory.SubFactory(PostFactory)
+    author = factory.LazyAttribute(lambda o: o.post.author)
+    text = factory.Sequence(lambda n: f"Комментарий {n}")
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    """A stored attachment (a small real PDF unless ``file__data``/``name`` say otherwise)."""
+
+    class Meta:
+        model = "feed.Attachment"
+
+    post = factory.SubFactory(PostFactory)
+    name = factory.Sequence(lambda n: f"Документ {n}.pdf")
+    content_type = "application/pdf"
+    file = factory.django.FileField(filename="document.pdf", data=MINIMAL_PDF)
+    size = factory.LazyAttribute(lambda o: o.file.size)

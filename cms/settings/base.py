@@ -25,6 +25,7 @@ PROJECT_APPS = [
     "extranet.members",
     "initiatives",
     "extranet.dashboard",
+    "extranet.feed",
     "events",
     "ideas_exchange",
 ]
@@ -251,6 +252,40 @@ IMAGE_MAX_SIZE = env_int("IMAGE_MAX_SIZE_MB", 10) * _MB
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * _MB
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * _MB
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# What members may attach in the feed (and later the chat): documents, spreadsheets,
+# presentations, PDF, images, archives. The content must match the extension
+# (extranet.members.uploads knows each of these; unknown ones are ignored).
+UPLOAD_ALLOWED_EXTENSIONS = [
+    ext.lower().lstrip(".")
+    for ext in env_list(
+        "UPLOAD_ALLOWED_EXTENSIONS",
+        [
+            "pdf",
+            "doc",
+            "docx",
+            "odt",
+            "rtf",
+            "txt",
+            "xls",
+            "xlsx",
+            "ods",
+            "csv",
+            "ppt",
+            "pptx",
+            "odp",
+            "jpg",
+            "jpeg",
+            "png",
+            "gif",
+            "webp",
+            "zip",
+            "7z",
+            "rar",
+        ],
+    )
+]
+# How many files one feed post may carry.
+FEED_MAX_ATTACHMENTS = env_int("FEED_MAX_ATTACHMENTS", 10)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = IMAGE_MAX_SIZE
 WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_SIZE
 WAGTAILDOCS_EXTENSIONS = [

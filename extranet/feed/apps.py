@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedConfig(AppConfig):
+    name = "extranet.feed"
+    label = "feed"
+    verbose_name = _("Common group feed")

@@ -1,0 +1,172 @@
+"""Reads of the feed, each in a fixed number of queries however long the feed is.
+
+The feed is paged by a keyset cursor on its order (pinned, created, id), never by offset:
+the second page costs the same as the first, and a post written meanwhile does not shift
+what «Показать ещё» loads.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q
+
+from .models import Attachment, Comment, Post
+
+PAGE_SIZE = 20
+DOCUMENTS_PAGE_SIZE = 50
+# Comments shown under each post in the feed; the post's own page shows them all.
+RECENT_COMMENTS = 3
+
+
+class InvalidCursor(ValueError):
+    """A «show more» cursor that this code did not make (edited or truncated by hand)."""
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    next_cursor: str | None
+
+
+def _encode(*parts) -> str:
+    raw = "|".join(str(p) for p in parts).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, count: int) -> list[str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise InvalidCursor(cursor) from exc
+    parts = raw.split("|")
+    if len(parts) != count:
+        raise InvalidCursor(cursor)
+    return parts
+
+
+def _parse_time(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidCursor(value) from exc
+    if moment.tzinfo is None:
+        raise InvalidCursor(value)
+    return moment
+
+
+def _parse_int(value: str) -> int:
+    if not value.isdigit() or len(value) > 18:
+        raise InvalidCursor(value)
+    return int(value)
+
+
+def post_cursor(post: Post) -> str:
+    return _encode(int(post.pinned), post.created_at.isoformat(), post.pk)
+
+
+def _after_post(cursor: str) -> Q:
+    pinned, created, pk = _decode(cursor, 3)
+    if pinned not in ("0", "1"):
+        raise InvalidCursor(cursor)
+    pinned, created, pk = pinned == "1", _parse_time(created), _parse_int(pk)
+    same_time_older = Q(created_at=created, id__lt=pk)
+    return Q(pinned__lt=pinned) | Q(pinned=pinned) & (Q(created_at__lt=created) | same_time_older)
+
+
+def _with_everything(posts):
+    """Author with profile, files, comment count and the newest comments with their
+    authors: four queries for the whole page."""
+    recent = Comment.objects.select_related("author", "author__profile").order_by(
+        "-created_at", "-id"
+    )
+    return (
+        posts.select_related("author", "author__profile", "initiative")
+        .annotate(comment_count=Count("comments", distinct=True))
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("id")),
+            Prefetch("comments", queryset=recent[:RECENT_COMMENTS], to_attr="recent_desc"),
+        )
+    )
+
+
+def feed_page(
+    *, initiative, kind: str | None = None, cursor: str | None = None, size: int = PAGE_SIZE
+) -> Page:
+    """One page of ``initiative``'s feed (pinned first, newest first), optionally of one
+    kind, after ``cursor``. Raises InvalidCursor for a cursor this code did not make."""
+    posts = Post.objects.filter(initiative=initiative)
+    if kind:
+        posts = posts.filter(kind=kind)
+    if cursor:
+        posts = posts.filter(_after_post(cursor))
+    items = list(_with_everything(posts.order_by("-pinned", "-created_at", "-id"))[: size + 1])
+    for post in items:
+        # Newest last under the post (flat), as people read a conversation.
+        post.recent_comments = list(reversed(post.recent_desc))
+    more = len(items) > size
+    items = items[:size]
+    return Page(items=items, next_cursor=post_cursor(items[-1]) if more else None)
+
+
+def post_detail(*, initiative, post_id: int) -> Post | None:
+    """One post of ``initiative`` with all its comments (newest last), or None."""
+    post = (
+        _with_everything(Post.objects.filter(initiative=initiative, pk=post_id))
+        .prefetch_related(
+            Prefetch(
+                "comments",
+                queryset=Comment.objects.select_related("author", "author__profile").order_by(
+                    "created_at", "id"
+                ),
+                to_attr="all_comments",
+            )
+        )
+        .first()
+    )
+    if post is not None:
+        post.recent_comments = post.all_comments
+    return post
+
+
+def attachment_cursor(attachment: Attachment) -> str:
+    return _encode(attachment.created_at.isoformat(), attachment.pk)
+
+
+def documents_page(*, initiative, cursor: str | None = None, size: int = DOCUMENTS_PAGE_SIZE):
+    """«Документы»: every file posted in ``initiative``'s feed, newest first, with its post
+    and the post's author; keyset-paged like the feed."""
+    files = Attachment.objects.filter(post__initiative=initiative)
+    if cursor:
+        created, pk = _decode(cursor, 2)
+        created, pk = _parse_time(created), _parse_int(pk)
+        files = files.filter(Q(created_at__lt=created) | Q(created_at=created, id__lt=pk))
+    items = list(
+        files.select_related("post", "post__author").order_by("-created_at", "-id")[: size + 1]
+    )
+    more = len(items) > size
+    items = items[:size]
+    return Page(items=items, next_cursor=attachment_cursor(items[-1]) if more else None)
+
+
+def attachment_get(*, attachment_id: int) -> Attachment | None:
+    """An attachment with its post and initiative, for the permission check and download."""
+    return (
+        Attachment.objects.select_related("post", "post__initiative")
+        .filter(pk=attachment_id)
+        .first()
+    )
+
+
+def kind_counts(*, initiative) -> dict[str, int]:
+    """How many posts of each kind the feed has (for the filter); one query."""
+    rows = (
+        Post.objects.filter(initiative=initiative)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
