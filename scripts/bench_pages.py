@@ -113,10 +113,32 @@ def main() -> int:
     print(f"database: {connection.vendor}; requests per page: {args.requests}; scale: {args.scale}")
     print(f"{'path':<42}{'median ms':>11}{'p95 ms':>9}{'req/s':>8}{'queries':>9}")
     # (who, paths): guests first, then the extranet pages as the people who use them.
+    # A fellow member's card: the first approved member of «gorki» who is not its admin.
+    from extranet.members.models import Membership
+
+    fellow = (
+        Membership.objects.filter(initiative__slug="gorki", status="approved", role="member")
+        .order_by("user__last_name", "pk")
+        .values_list("user_id", flat=True)
+        .first()
+    )
     plan = [
         (None, paths),
-        ("admin.gorki@example.com", ["/cabinet/", "/cabinet/groups/gorki/applications/"]),
-        ("admin@example.com", ["/cabinet/admin/users/", "/cabinet/admin/initiatives/"]),
+        (
+            "admin.gorki@example.com",
+            [
+                "/cabinet/",
+                "/cabinet/groups/gorki/applications/",
+                "/cabinet/groups/gorki/",
+                "/cabinet/groups/gorki/documents/",
+                "/cabinet/groups/gorki/members/",
+                f"/cabinet/people/{fellow}/",
+            ],
+        ),
+        (
+            "admin@example.com",
+            ["/cabinet/admin/users/", "/cabinet/admin/initiatives/", "/cabinet/groups/"],
+        ),
     ]
     for email, who_paths in plan:
         client = Client()

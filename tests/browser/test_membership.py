@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import mail
 
+from tests.browser.helpers import log_in
 from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -14,14 +15,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def site(live_server, gorki):
     admin = MembershipFactory(initiative=gorki, role="admin").user
     return live_server.url, admin
-
-
-def _log_in(page, base, email, password):
-    page.goto(base + "/en/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", password)
-    page.locator("main form button[type=submit]").last.click()
-    page.wait_for_load_state()
 
 
 def test_sign_up_apply_and_get_approved(browser, site, screenshot):
@@ -49,7 +42,7 @@ def test_sign_up_apply_and_get_approved(browser, site, screenshot):
         applicant.locator("main form button[type=submit]").last.click()
         applicant.wait_for_load_state()
 
-        _log_in(applicant, base, "browser.applicant@example.com", "a-long-enough-password-42")
+        log_in(applicant, base, "browser.applicant@example.com", "a-long-enough-password-42")
         applicant.goto(base + "/en/cabinet/?initiative=gorki")
         applicant.fill("input[name=organisation]", "ООО «Агро Инновации»")
         applicant.fill("input[name=phone]", "+375 29 111-22-33")
@@ -58,7 +51,7 @@ def test_sign_up_apply_and_get_approved(browser, site, screenshot):
         assert "Wait for an administrator to confirm you" in applicant.content()
         screenshot(applicant, "applicant-pending")
 
-        _log_in(admin_page, base, admin.email, PASSWORD)
+        log_in(admin_page, base, admin.email, PASSWORD)
         admin_page.goto(base + "/en/cabinet/groups/gorki/applications/")
         card = admin_page.locator("li.application", has_text="browser.applicant@example.com")
         assert card.is_visible()
