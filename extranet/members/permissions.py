@@ -119,3 +119,85 @@ def can_read_group(user, initiative) -> bool:
 def can_assign_group_admins(user, initiative) -> bool:
     """«Изменить» on the group page: choose the initiative's administrators (portal admin)."""
     return is_portal_admin(user)
+
+
+def readable_group_ids(user) -> frozenset[int] | None:
+    """The initiatives whose common group ``user`` may read: ``None`` means every one (the
+    portal admin), an empty set nobody's. No query beyond the per-request cached ones."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if is_portal_admin(user):
+        return None
+    return _viewer_memberships(user)[0]
+
+
+def can_open_groups_index(user) -> bool:
+    """Whether «Общая группа» in the header leads anywhere: the portal admin, or an approved
+    member of at least one initiative. Cheap: the header asks on every page."""
+    ids = readable_group_ids(user)
+    return ids is None or bool(ids)
+
+
+# --- Member cards (issue 5, item 4) -------------------------------------------------------------
+
+
+def can_view_person(viewer, subject) -> bool:
+    """Whether ``viewer`` may open ``subject``'s member card: exactly the privacy rule, for an
+    active account. Everyone else gets a 404 (the card's existence is not revealed)."""
+    if subject is None or not subject.is_active:
+        return False
+    return can_view_personal_data(viewer, subject)
+
+
+def people_with_visible_data(viewer, subject_ids) -> frozenset[int]:
+    """The ids among ``subject_ids`` whose personal data ``viewer`` may see: the privacy rule
+    of :func:`can_view_personal_data` for a whole page of people in at most one query."""
+    ids = {pk for pk in subject_ids if pk is not None}
+    if not ids or not viewer.is_authenticated or not viewer.is_active:
+        return frozenset()
+    if is_portal_admin(viewer):
+        return frozenset(ids)
+    visible = {viewer.pk} & ids
+    member_of, admin_of = _viewer_memberships(viewer)
+    if not member_of or not ids - visible:
+        return frozenset(visible)
+    from .models import Membership
+
+    rows = Membership.objects.filter(
+        user_id__in=ids - visible, initiative_id__in=member_of, status__in=_APPLIED_STATUSES
+    ).values_list("user_id", "initiative_id", "status")
+    for user_id, initiative_id, status in rows:
+        if initiative_id in admin_of or status == Membership.Status.APPROVED:
+            visible.add(user_id)
+    return frozenset(visible)
+
+
+def can_view_membership(viewer, membership) -> bool:
+    """Whether a member card shows ``membership`` (the initiative and the person's role in it)
+    to ``viewer``: the person and the portal admin see all; members see the approved
+    memberships of initiatives they belong to; admins also their initiative's pending
+    applications. No query beyond the per-request cached ones."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    if viewer.pk == membership.user_id or is_portal_admin(viewer):
+        return True
+    member_of, admin_of = _viewer_memberships(viewer)
+    if membership.initiative_id in admin_of:
+        return membership.status in _APPLIED_STATUSES
+    from .models import Membership
+
+    return membership.status == Membership.Status.APPROVED and membership.initiative_id in member_of
+
+
+def can_view_phone(viewer, subject, *, memberships) -> bool:
+    """Whether a member card shows ``subject``'s phone. ``memberships`` are the subject's
+    memberships the card shows (:func:`can_view_membership`). The person and the portal admin
+    always see it; others only when one of those initiatives' directory shows phone numbers
+    (initiatives.features.directory_shows_phone), as the directory itself does."""
+    from initiatives.features import directory_shows_phone
+
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    if viewer.pk == subject.pk or is_portal_admin(viewer):
+        return True
+    return any(directory_shows_phone(m.initiative) for m in memberships)

@@ -144,3 +144,115 @@ def group_members_preview(*, initiative, limit: int = 6) -> tuple[int, list]:
         )[:limit]
     )
     return members.count(), first
+
+
+# --- Member directory, member cards, the list of groups (issue 5, items 4 and 5) -----------------
+
+DIRECTORY_QUERY_MAX = 200
+
+
+def _search_variants(term: str) -> set[str]:
+    # SQLite's LIKE folds case for ASCII only (PostgreSQL's UPPER() folds every script): also
+    # try the usual spellings of a Cyrillic word, as the portal admin's «All users» does.
+    return {term, term.lower(), term.upper(), term.capitalize()}
+
+
+def directory_members(*, initiative, query: str = ""):
+    """The initiative's approved members (active accounts) for its directory: memberships with
+    user, profile and organisation in the same query, administrators first, then by name.
+
+    ``query`` narrows it to people whose name, e-mail or organisation contains every word of
+    it, case-insensitively (Cyrillic too). One query per page, plus the paginator's count.
+    """
+    from django.db.models import Case, IntegerField, Q, Value, When
+
+    members = _approved_members(initiative).select_related(
+        "user", "user__profile", "user__profile__organisation"
+    )
+    for term in (query or "").strip()[:DIRECTORY_QUERY_MAX].split():
+        matches = Q()
+        for variant in _search_variants(term):
+            matches |= (
+                Q(user__first_name__icontains=variant)
+                | Q(user__last_name__icontains=variant)
+                | Q(user__email__icontains=variant)
+                | Q(user__profile__organisation__name__icontains=variant)
+            )
+        members = members.filter(matches)
+    return members.annotate(
+        admin_first=Case(
+            When(role=Membership.Role.ADMIN, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("admin_first", "user__last_name", "user__first_name", "user__email", "pk")
+
+
+def pending_count(*, initiative) -> int:
+    """How many applications to ``initiative`` wait for a decision («Неподтвержденные (N)»)."""
+    return Membership.objects.filter(
+        initiative=initiative, status=Membership.Status.PENDING
+    ).count()
+
+
+def person_memberships(*, subject) -> list[Membership]:
+    """``subject``'s pending and approved memberships in published initiatives, with the
+    initiatives, administrator roles first, then by title; one query. Which of them a viewer
+    may see is extranet.members.permissions.can_view_membership's question."""
+    return list(
+        Membership.objects.filter(
+            user=subject, status__in=Membership.ACTIVE_STATUSES, initiative__live=True
+        )
+        .select_related("initiative")
+        .order_by("status", "role", "initiative__title", "pk")
+    )
+
+
+def groups_overview(*, initiative_ids=None) -> list:
+    """Published initiatives (all when ``initiative_ids`` is None) by title, each annotated
+    with ``member_count`` (approved, active accounts) and ``pending_count``; one query."""
+    from django.db.models import Count, Q
+
+    from initiatives.models import InitiativePage
+
+    pages = InitiativePage.objects.live()
+    if initiative_ids is not None:
+        pages = pages.filter(pk__in=list(initiative_ids))
+    return list(
+        pages.annotate(
+            member_count=Count(
+                "memberships",
+                filter=Q(
+                    memberships__status=Membership.Status.APPROVED,
+                    memberships__user__is_active=True,
+                ),
+                distinct=True,
+            ),
+            pending_count=Count(
+                "memberships",
+                filter=Q(memberships__status=Membership.Status.PENDING),
+                distinct=True,
+            ),
+        ).order_by("title", "pk")
+    )
+
+
+def admin_memberships(*, initiative):
+    """The initiative's administrators' memberships with their users, by name."""
+    return (
+        _approved_members(initiative)
+        .filter(role=Membership.Role.ADMIN)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email", "pk")
+    )
+
+
+def admin_candidates(*, initiative):
+    """Approved members of the initiative who are not its administrators, by name: whom the
+    portal admin may make an administrator."""
+    return (
+        _approved_members(initiative)
+        .filter(role=Membership.Role.MEMBER)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email", "pk")
+    )

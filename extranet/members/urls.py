@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_directory
 
 urlpatterns = [
     path("", views.cabinet, name="cabinet"),
@@ -13,4 +13,8 @@ urlpatterns = [
     path("data.json", views.account_data, name="cabinet_data"),
     path("delete/", views.account_delete, name="cabinet_delete"),
     path("consent/withdraw/", views.consent_withdraw, name="cabinet_consent_withdraw"),
+    # /cabinet/groups/<slug>/... is mounted before /cabinet/ (cms/urls.py); the list of
+    # groups has no slug, so it lives here.
+    path("groups/", views_directory.groups_index, name="groups_index"),
+    path("people/<int:user_id>/", views_directory.person, name="person"),
 ]

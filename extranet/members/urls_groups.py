@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views_groups
+from . import views_directory, views_groups
 
 app_name = "groups"
 
 # Mounted at /cabinet/groups/<slug:slug>/ (cms/urls.py); every view gets ``slug``.
 urlpatterns = [
+    path("members/", views_directory.members, name="members"),
+    path("admins/", views_directory.admins, name="admins"),
     path("applications/", views_groups.applications, name="applications"),
     path(
         "applications/<int:membership_id>/approve/",

@@ -8,7 +8,7 @@ Members imports no feature app; they plug in here (DESIGN.md, "Layout").
 from django import template
 from wagtail import hooks
 
-from ..permissions import is_portal_admin
+from ..permissions import can_open_groups_index, is_portal_admin
 
 register = template.Library()
 
@@ -35,3 +35,9 @@ def nav_counter(context, name):
 @register.filter
 def portal_admin(user):
     return is_portal_admin(user)
+
+
+@register.filter
+def opens_groups(user):
+    """«Общая группа» in the header: the portal admin and approved members of an initiative."""
+    return can_open_groups_index(user)
