@@ -27,8 +27,9 @@ class FeedError(ValidationError):
     people."""
 
 
-# Control characters other than tab and newline (NUL, escape, bidi overrides are "Cf").
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Control characters other than tab and newline: C0 (NUL, escape), DEL, C1 (the 8-bit CSI
+# \x9b starts terminal escapes as \x1b[ does), and the bidi embeddings, overrides and isolates.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(text: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -119,7 +120,13 @@ def display_name(raw: str) -> str:
     """
     name = unicodedata.normalize("NFC", str(raw or ""))
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    # Line breaks and tabs become spaces («отчёт\n2026.pdf» → «отчёт 2026.pdf»); other
+    # control, format (bidi overrides, zero-width), unassigned and surrogate code points go.
+    name = "".join(
+        " " if ch.isspace() else ch
+        for ch in name
+        if ch.isspace() or unicodedata.category(ch)[0] != "C"
+    )
     name = " ".join(name.split()).lstrip(". ").rstrip(" ")
     if len(name) > _MAX_NAME:
         stem, dot, ext = name.rpartition(".")
@@ -149,12 +156,29 @@ def _read_head(file) -> bytes:
     return head
 
 
+# Whatever a broken or hostile archive makes zipfile raise: an encrypted member
+# (RuntimeError), an unsupported compression method (NotImplementedError, a RuntimeError),
+# corrupt deflate data (zlib.error), a bad CRC (BadZipFile), truncation (EOFError, OSError).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    OSError,
+    ValueError,
+    KeyError,
+    EOFError,
+    RuntimeError,
+    zlib.error,
+)
+# OpenDocument's «mimetype» member is a few dozen bytes; a bigger one is not read (a small
+# upload could otherwise inflate to gigabytes in memory).
+_ODF_MIMETYPE_MAX = 100
+
+
 def _is_zip_with(file, check) -> bool:
     file.seek(0)
     try:
         with zipfile.ZipFile(file) as archive:
             return bool(check(archive))
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
+    except _ZIP_ERRORS:
         return False
     finally:
         file.seek(0)
@@ -170,24 +194,36 @@ def _ooxml(prefix: str):
 
 def _odf(expected_type: str):
     def check(archive):
-        return archive.read("mimetype").decode("ascii", "replace").strip() == expected_type
+        if archive.getinfo("mimetype").file_size > _ODF_MIMETYPE_MAX:
+            return False
+        with archive.open("mimetype") as member:
+            value = member.read(_ODF_MIMETYPE_MAX + 1)
+        return value.decode("ascii", "replace").strip() == expected_type
 
     return check
 
 
-def _is_text(head: bytes) -> bool:
+def _text_charset(head: bytes) -> str | None:
+    """«utf-8» or «windows-1251» for plain text (what Russian and Belarusian text files are
+    written in), None for anything else (binary: it has NUL bytes)."""
     if b"\x00" in head:
-        return False
-    # A multi-byte character may be cut at the end of the sample.
-    for encoding in ("utf-8", "cp1251"):
-        try:
-            head.decode(encoding)
-        except UnicodeDecodeError as exc:
-            if encoding == "utf-8" and exc.start >= len(head) - 3:
-                return True
-            continue
-        return True
-    return False
+        return None
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # Only the full sample may end in the middle of a multi-byte character.
+        cut = len(head) == _HEAD and exc.reason == "unexpected end of data"
+        if not cut:
+            try:
+                head.decode("cp1251")
+            except UnicodeDecodeError:
+                return None
+            return "windows-1251"
+    return "utf-8"
+
+
+def _is_text(head: bytes) -> bool:
+    return _text_charset(head) is not None
 
 
 def _is_image(file, expected: str) -> bool:
@@ -241,7 +277,10 @@ def upload_check(
     defaults to settings.UPLOAD_MAX_SIZE.
     """
     name = display_name(getattr(file, "name", ""))
-    allowed_list = [e for e in (allowed or allowed_extensions()) if e in FORMATS]
+    allowed_list = allowed_extensions()
+    if allowed is not None:
+        narrowed = {str(ext).lower().lstrip(".") for ext in allowed}
+        allowed_list = [ext for ext in allowed_list if ext in narrowed]
     limit = settings.UPLOAD_MAX_SIZE if max_size is None else max_size
     size = getattr(file, "size", None) or 0
     if size <= 0:
@@ -274,13 +313,17 @@ def upload_check(
             code="content",
             params={"name": name, "ext": extension},
         )
+    content_type = FORMATS[extension][0]
+    if FORMATS[extension][1] == "text":
+        # Sent as the bytes are: a Windows-1251 file is not announced as UTF-8.
+        content_type = f"{content_type.split(';')[0]}; charset={_text_charset(head)}"
     file.seek(0)
     return CheckedUpload(
         file=file,
         name=name,
         storage_name=storage_name(name, extension),
         extension=extension,
-        content_type=FORMATS[extension][0],
+        content_type=content_type,
         size=size,
     )
 
