@@ -1,0 +1,175 @@
+"""Template helpers of the feed: members' text rendered safely, file icons, authors.
+
+Nothing people typed is ever rendered as HTML: :func:`feed_text` escapes everything and only
+adds the markup it makes itself (links to http(s) addresses, line breaks, paragraphs).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+from extranet.members.profiles import DELETED_USER_LABEL
+
+register = template.Library()
+
+# An http(s) address up to the next blank, quote or angle bracket; trailing punctuation is
+# given back to the sentence afterwards.
+_URL = re.compile(r"(?<![\w/.@-])https?://[^\s<>\"'`]+", re.IGNORECASE)
+_TRAILING = ".,;:!?…»«\"'"
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+_LINK_TEXT_MAX = 70
+_PARAGRAPHS = re.compile(r"\n\s*\n+")
+
+
+def _trim(url: str) -> tuple[str, str]:
+    """(the address, punctuation after it that belongs to the sentence)."""
+    tail = ""
+    while url:
+        last = url[-1]
+        unbalanced = last in _PAIRS and url.count(last) > url.count(_PAIRS[last])
+        if last not in _TRAILING and not unbalanced:
+            break
+        url, tail = url[:-1], last + tail
+    return url, tail
+
+
+def _is_safe_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def _link(url: str) -> str:
+    shown = url if len(url) <= _LINK_TEXT_MAX else url[: _LINK_TEXT_MAX - 1] + "…"
+    return (
+        f'<a href="{escape(url)}" rel="nofollow noopener ugc" class="feed-text__link">'
+        f"{escape(shown)}</a>"
+    )
+
+
+def _linkify(text: str) -> str:
+    out, position = [], 0
+    for match in _URL.finditer(text):
+        url, tail = _trim(match.group(0))
+        if not _is_safe_url(url):
+            continue
+        out.append(escape(text[position : match.start()]))
+        out.append(_link(url))
+        out.append(escape(tail))
+        position = match.end()
+    out.append(escape(text[position:]))
+    return "".join(out)
+
+
+@register.filter(is_safe=False)
+def feed_text(value) -> str:
+    """Plain text as HTML: escaped, http(s) addresses linked (rel="nofollow noopener ugc"),
+    paragraphs at blank lines and line breaks kept. Never renders HTML from the text."""
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        return ""
+    paragraphs = []
+    for block in _PARAGRAPHS.split(text):
+        lines = [_linkify(line) for line in block.split("\n")]
+        paragraphs.append("<p>" + "<br>".join(lines) + "</p>")
+    return mark_safe("".join(paragraphs))  # noqa: S308 - every piece of text was escaped above
+
+
+# --- Files -----------------------------------------------------------------------------------
+
+_ICON_LABELS = {
+    "pdf": ("PDF", "pdf"),
+    "document": ("DOC", "document"),
+    "spreadsheet": ("XLS", "spreadsheet"),
+    "presentation": ("PPT", "presentation"),
+    "image": ("IMG", "image"),
+    "archive": ("ZIP", "archive"),
+    "file": ("", "file"),
+}
+
+_ICON = (
+    '<svg class="file-icon file-icon--{family}" viewBox="0 0 32 40" width="32" height="40" '
+    'aria-hidden="true" focusable="false">'
+    '<path class="file-icon__sheet" d="M3 1h18l8 8v28a2 2 0 0 1-2 2H3a2 2 0 0 1-2-2V3a2 2 0 0 '
+    '1 2-2z"/>'
+    '<path class="file-icon__fold" d="M21 1v6a2 2 0 0 0 2 2h6"/>'
+    "{glyph}</svg>"
+)
+_GLYPHS = {
+    "image": '<path class="file-icon__glyph" d="M6 31l6-8 5 6 3-4 6 6z"/>'
+    '<circle class="file-icon__glyph" cx="11" cy="17" r="2.5"/>',
+    "archive": '<path class="file-icon__glyph" d="M13 3h3v3h-3zM16 6h3v3h-3zM13 9h3v3h-3zM16 '
+    '12h3v3h-3zM13 15h3v3h-3z"/><rect class="file-icon__glyph" x="12" y="19" width="8" '
+    'height="8" rx="1.5"/>',
+    "file": '<path class="file-icon__line" d="M7 17h18M7 22h18M7 27h12"/>',
+}
+
+
+@register.simple_tag
+def file_icon(family: str) -> str:
+    """An inline SVG icon for a file family (extranet.members.uploads.file_family)."""
+    label, family = _ICON_LABELS.get(family, _ICON_LABELS["file"])
+    glyph = _GLYPHS.get(family) or (
+        f'<text class="file-icon__label" x="16" y="30" text-anchor="middle">{label}</text>'
+    )
+    return mark_safe(_ICON.format(family=family, glyph=glyph))  # noqa: S308 - constants only
+
+
+# --- People ------------------------------------------------------------------------------------
+
+
+@register.filter
+def person_name(user) -> str:
+    """The author's name as the feed shows it; «Deleted user» for a deleted account."""
+    if user is None:
+        return str(DELETED_USER_LABEL)
+    return user.get_full_name() or gettext("Member")
+
+
+@register.simple_tag
+def person_label(user) -> str:
+    """``{% person_label post.author as name %}``: :func:`person_name` as a tag."""
+    return person_name(user)
+
+
+@register.simple_tag
+def person_photo(user, visible) -> str:
+    """The URL of ``user``'s photo when the viewer may see it (``visible``: the ids
+    extranet.members.permissions.people_with_visible_data gave for the page), else ""."""
+    if user is None or user.pk not in (visible or ()):
+        return ""
+    try:
+        profile = user.profile
+    except user._meta.model.profile.RelatedObjectDoesNotExist:
+        return ""
+    if not profile.photo:
+        return ""
+    return reverse("profile_photo", args=[user.pk])
+
+
+@register.simple_tag
+def person_url(user, visible, group_slug: str = "") -> str:
+    """The member card of ``user`` («Назад в группу» leads back to ``group_slug``) when the
+    viewer may open it (``visible``, as for :func:`person_photo`), else "" — also for a
+    deleted account and while the directory's URLs are not there."""
+    if user is None or user.pk not in (visible or ()):
+        return ""
+    try:
+        url = reverse("person", kwargs={"user_id": user.pk})
+    except NoReverseMatch:
+        return ""
+    return f"{url}?group={group_slug}" if group_slug else url
+
+
+@register.filter
+def initials(name: str) -> str:
+    return "".join(part[:1].upper() for part in str(name or "").split()[:2])
