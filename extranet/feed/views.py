@@ -175,8 +175,8 @@ def _admin_card(viewer, admin, *, initiative, visible, group_slug) -> AdminCard:
     )
 
 
-def _group_context(request, initiative, *, people_ids=(), active_tab: str) -> dict:
-    """Header, tabs and side panel of every feed page, and ``visible``: which of the people on
+def _group_context(request, initiative, *, people_ids=()) -> dict:
+    """The side panel of every feed page, and ``visible``: which of the people on
     the page (``people_ids``, the administrators, the members shown) the viewer may see the
     data and member card of — one query for all of them (the privacy rule of
     extranet.members.permissions)."""
@@ -194,24 +194,8 @@ def _group_context(request, initiative, *, people_ids=(), active_tab: str) -> di
         if service_enabled(initiative, Service.DIRECTORY)
         else ""
     )
-    tabs = [
-        {
-            "label": gettext("Feed"),
-            "url": _feed_url(initiative),
-            "active": active_tab == "feed",
-        },
-        {
-            "label": gettext("Documents"),
-            "url": reverse("groups:documents", kwargs={"slug": initiative.slug}),
-            "active": active_tab == "documents",
-        },
-    ]
-    if directory_url:
-        tabs.append({"label": gettext("Members"), "url": directory_url, "active": False})
     return {
         "initiative": initiative,
-        "initiative_url": initiative.get_url(request),
-        "tabs": tabs,
         "visible": visible,
         "admin_cards": [
             _admin_card(user, a, initiative=initiative, visible=visible, group_slug=initiative.slug)
@@ -286,9 +270,7 @@ def feed(request, slug):
         }
         for value, label in Post.Kind.choices
     ]
-    context = _group_context(
-        request, initiative, people_ids=_people_ids(page.items), active_tab="feed"
-    )
+    context = _group_context(request, initiative, people_ids=_people_ids(page.items))
     context.update(
         {
             "posts": page.items,
@@ -361,7 +343,7 @@ def _post_detail_response(request, initiative, post_id, comment_form, *, status=
     if post is None:
         raise Http404
     _decorate(request.user, [post])
-    context = _group_context(request, initiative, people_ids=_people_ids([post]), active_tab="feed")
+    context = _group_context(request, initiative, people_ids=_people_ids([post]))
     context.update(
         {
             "post": post,
@@ -570,7 +552,6 @@ def documents(request, slug):
         request,
         initiative,
         people_ids={a.post.author_id for a in page.items} - {None},
-        active_tab="documents",
     )
     context.update(
         {

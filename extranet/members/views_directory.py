@@ -136,7 +136,6 @@ def members(request, slug):
             "members_only": not can_manage,
             "can_assign_admins": permissions.can_assign_group_admins(request.user, initiative),
             "pending_count": selectors.pending_count(initiative=initiative) if can_manage else None,
-            "feed_url": _feed_url(initiative),
         },
     )
 
@@ -331,11 +330,5 @@ def admins(request, slug):
             "admin_memberships": list(selectors.admin_memberships(initiative=initiative)),
             "add_form": add_form,
             "remove_errors": remove_errors,
-            "feed_url": _feed_url(initiative),
-            "members_url": (
-                reverse("groups:members", kwargs={"slug": initiative.slug})
-                if service_enabled(initiative, Service.DIRECTORY)
-                else ""
-            ),
         },
     )
