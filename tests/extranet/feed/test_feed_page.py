@@ -94,9 +94,8 @@ def test_header_composer_and_side_panel(client, gorki, people):
     admin = people["initiative_admin"]
     client.force_login(people["member"])
     html = client.get(feed_url()).content.decode()
-    assert (
-        f'<h1 class="group-header__title"><a href="/en/initiatives/gorki/">{gorki.title}</a>' in html
-    )
+    title = f'<a href="/en/initiatives/gorki/">{gorki.title}</a>'
+    assert f'<h1 class="group-header__title">{title}' in html
     assert 'href="https://cluster.example.org/"' in html
     assert 'placeholder="Write a message..."' in html
     assert '<form class="composer panel"' in html
