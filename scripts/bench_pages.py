@@ -47,7 +47,8 @@ def measure(client, connection, capture, path: str, requests: int) -> None:
     timings.sort()
     median = statistics.median(timings)
     p95 = timings[int(len(timings) * 0.95) - 1]
-    print(f"{path:<42}{median:>11.2f}{p95:>9.2f}{1000 / median:>8.0f}{query_count:>9}")
+    shown = path if len(path) < 42 else path[:38] + "…"
+    print(f"{shown:<42}{median:>11.2f}{p95:>9.2f}{1000 / median:>8.0f}{query_count:>9}")
 
 
 def main() -> int:
@@ -122,6 +123,14 @@ def main() -> int:
         .values_list("user_id", flat=True)
         .first()
     )
+    # The feed's second page, found by the keyset cursor «Показать ещё» carries.
+    from extranet.feed import selectors as feed_selectors
+    from initiatives.models import InitiativePage
+
+    cursor = feed_selectors.feed_page(
+        initiative=InitiativePage.objects.get(slug="gorki")
+    ).next_cursor
+    more = [f"/cabinet/groups/gorki/?after={cursor}"] if cursor else []
     plan = [
         (None, paths),
         (
@@ -130,6 +139,7 @@ def main() -> int:
                 "/cabinet/",
                 "/cabinet/groups/gorki/applications/",
                 "/cabinet/groups/gorki/",
+                *more,
                 "/cabinet/groups/gorki/documents/",
                 "/cabinet/groups/gorki/members/",
                 f"/cabinet/people/{fellow}/",

@@ -77,20 +77,38 @@ def _after_post(cursor: str) -> Q:
     return Q(pinned__lt=pinned) | Q(pinned=pinned) & (Q(created_at__lt=created) | same_time_older)
 
 
-def _with_everything(posts):
-    """Author with profile, files, comment count and the newest comments with their
-    authors: four queries for the whole page."""
-    recent = Comment.objects.select_related("author", "author__profile").order_by(
-        "-created_at", "-id"
-    )
-    return (
-        posts.select_related("author", "author__profile", "initiative")
-        .annotate(comment_count=Count("comments", distinct=True))
-        .prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.order_by("id")),
-            Prefetch("comments", queryset=recent[:RECENT_COMMENTS], to_attr="recent_desc"),
+def _with_everything(posts, *, newest_comments: int | None):
+    """Author with profile, files and comments with their authors (the newest
+    ``newest_comments`` of each post as ``recent_desc``, or all of them oldest first as
+    ``all_comments`` when None): three queries for the whole page. The comment counts come
+    from :func:`_count_comments`."""
+    comments = Comment.objects.select_related("author", "author__profile")
+    if newest_comments is None:
+        wanted = Prefetch(
+            "comments", queryset=comments.order_by("created_at", "id"), to_attr="all_comments"
         )
+    else:
+        wanted = Prefetch(
+            "comments",
+            queryset=comments.order_by("-created_at", "-id")[:newest_comments],
+            to_attr="recent_desc",
+        )
+    return posts.select_related("author", "author__profile", "initiative").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("id")), wanted
     )
+
+
+def _count_comments(posts: list) -> None:
+    """Set ``comment_count`` on each post with one query over these posts only (an annotated
+    COUNT on the feed's query would group the whole feed before the LIMIT)."""
+    counts = dict(
+        Comment.objects.filter(post_id__in=[p.pk for p in posts])
+        .values_list("post_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for post in posts:
+        post.comment_count = counts.get(post.pk, 0)
 
 
 def feed_page(
@@ -103,7 +121,9 @@ def feed_page(
         posts = posts.filter(kind=kind)
     if cursor:
         posts = posts.filter(_after_post(cursor))
-    items = list(_with_everything(posts.order_by("-pinned", "-created_at", "-id"))[: size + 1])
+    ordered = posts.order_by("-pinned", "-created_at", "-id")
+    items = list(_with_everything(ordered, newest_comments=RECENT_COMMENTS)[: size + 1])
+    _count_comments(items)
     for post in items:
         # Newest last under the post (flat), as people read a conversation.
         post.recent_comments = list(reversed(post.recent_desc))
@@ -114,21 +134,12 @@ def feed_page(
 
 def post_detail(*, initiative, post_id: int) -> Post | None:
     """One post of ``initiative`` with all its comments (newest last), or None."""
-    post = (
-        _with_everything(Post.objects.filter(initiative=initiative, pk=post_id))
-        .prefetch_related(
-            Prefetch(
-                "comments",
-                queryset=Comment.objects.select_related("author", "author__profile").order_by(
-                    "created_at", "id"
-                ),
-                to_attr="all_comments",
-            )
-        )
-        .first()
-    )
+    post = _with_everything(
+        Post.objects.filter(initiative=initiative, pk=post_id), newest_comments=None
+    ).first()
     if post is not None:
         post.recent_comments = post.all_comments
+        post.comment_count = len(post.all_comments)
     return post
 
 
