@@ -235,7 +235,12 @@ def groups_index(request):
     return TemplateResponse(
         request,
         "members/groups/index.html",
-        {"rows": rows, "initiatives_url": "" if rows else _initiatives_url(request)},
+        {
+            "rows": rows,
+            # None: every group (the portal admin), not only the ones the user belongs to.
+            "all_groups": ids is None,
+            "initiatives_url": "" if rows else _initiatives_url(request),
+        },
     )
 
 

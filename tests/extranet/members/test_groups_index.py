@@ -75,6 +75,7 @@ def test_counts_and_links_for_the_portal_admin(client, people, gorki, polotsk):
     for name in ("groups:members", "groups:applications", "groups:admins"):
         assert f'href="{_en(name, slug="gorki")}"' in body
     assert "Unconfirmed (1)" in body
+    assert "you see every cluster initiative's common group" in body
 
 
 def test_members_see_no_management_links(client, people, gorki):
@@ -86,6 +87,7 @@ def test_members_see_no_management_links(client, people, gorki):
     body = response.content.decode()
     assert f'href="{_en("groups:members", slug="gorki")}"' in body
     assert "Unconfirmed" not in body
+    assert "the cluster initiatives you take part in" in body
 
 
 def test_initiative_admin_sees_pending_count_but_not_change(client, people, gorki):
