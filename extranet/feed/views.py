@@ -18,7 +18,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -69,14 +69,6 @@ def _comment_of(initiative, comment_id: int) -> Comment:
     )
     comment.post.initiative = initiative
     return comment
-
-
-def _url_or_empty(name: str, **kwargs) -> str:
-    """The URL, or "" while the app that provides it is not there yet."""
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return ""
 
 
 def _feed_url(initiative, *, anchor: str = "") -> str:
@@ -157,7 +149,7 @@ def _admin_card(viewer, admin, *, initiative, visible, group_slug) -> AdminCard:
         )
     ]
     show_phone = sees_data and people.can_view_phone(viewer, admin, memberships=shown)
-    person_url = _url_or_empty("person", user_id=admin.pk) if sees_data else ""
+    person_url = reverse("person", kwargs={"user_id": admin.pk}) if sees_data else ""
     return AdminCard(
         name=admin.get_full_name() or gettext("Member"),
         url=f"{person_url}?group={group_slug}" if person_url else "",
@@ -190,7 +182,7 @@ def _group_context(request, initiative, *, people_ids=()) -> dict:
     )
     can_manage = people.can_manage_members(user, initiative)
     directory_url = (
-        _url_or_empty("groups:members", slug=initiative.slug)
+        reverse("groups:members", kwargs={"slug": initiative.slug})
         if service_enabled(initiative, Service.DIRECTORY)
         else ""
     )
@@ -202,7 +194,7 @@ def _group_context(request, initiative, *, people_ids=()) -> dict:
             for a in admins
         ],
         "admins_url": (
-            _url_or_empty("groups:admins", slug=initiative.slug)
+            reverse("groups:admins", kwargs={"slug": initiative.slug})
             if people.can_assign_group_admins(user, initiative)
             else ""
         ),
@@ -210,7 +202,7 @@ def _group_context(request, initiative, *, people_ids=()) -> dict:
         "first_members": first_members,
         "directory_url": directory_url,
         "applications_url": (
-            _url_or_empty("groups:applications", slug=initiative.slug) if can_manage else ""
+            reverse("groups:applications", kwargs={"slug": initiative.slug}) if can_manage else ""
         ),
         "pending_count": (
             members_selectors.pending_count(initiative=initiative) if can_manage else None
