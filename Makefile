@@ -9,6 +9,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # pytest arguments, e.g. `make test ARGS="tests/home -k search"`
 ARGS ?=
+# Tests run in parallel on every core (pytest-xdist); WORKERS=0 runs them in one process.
+WORKERS ?= auto
+# The test database is kept between runs (Django migrates it forward); CI passes --create-db.
+TEST_DB ?= --reuse-db
 
 .DEFAULT_GOAL := help
 .PHONY: install help run serve test test-browser lint format migrate seed messages check-deploy clean
@@ -44,10 +48,10 @@ serve: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
-	$(VENV)/bin/pytest $(ARGS)
+	$(VENV)/bin/pytest -n $(WORKERS) $(TEST_DB) --durations=20 $(ARGS)
 
 test-browser: install
-	CMS_REQUIRE_BROWSER=1 $(VENV)/bin/pytest -m browser $(ARGS)
+	CMS_REQUIRE_BROWSER=1 $(VENV)/bin/pytest -n $(WORKERS) $(TEST_DB) -m browser $(ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -11,7 +11,7 @@ import tempfile
 os.environ.setdefault("CMS_READ_DOTENV", "0")
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import CACHES, CHANNEL_LAYERS, REDIS_URL, STORAGES
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
@@ -36,6 +36,26 @@ STORAGES = {
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
 }
+# Parallel runs (pytest-xdist): every test clears the cache, and Redis's FLUSHDB ignores key
+# prefixes, so each worker gets a Redis database of its own (counting down from the one
+# REDIS_URL names, so a developer's database 0 is never flushed) and a channel-layer prefix of
+# its own (Pub/Sub channels are shared by all databases).
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _WORKER.startswith("gw"):
+    from urllib.parse import urlsplit, urlunsplit
+
+    _url = urlsplit(REDIS_URL)
+    _db = int(_url.path.strip("/") or 0)
+    _worker_db = (_db - int(_WORKER[2:])) % 16
+    _worker_url = urlunsplit(_url._replace(path=f"/{_worker_db}"))
+    CACHES = {"default": {**CACHES["default"], "LOCATION": _worker_url}}
+    CHANNEL_LAYERS = {
+        "default": {
+            **CHANNEL_LAYERS["default"],
+            "CONFIG": {"hosts": [_worker_url], "prefix": f"cms-{_WORKER}"},
+        }
+    }
+
 # allauth's rate limits live in the cache; tests that check them clear it themselves.
 ACCOUNT_RATE_LIMITS = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
