@@ -10,10 +10,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Consent, Membership, Organisation, Profile, User
+from .models import Consent, Invitation, Membership, Organisation, Profile, User
 from .services import membership_apply
 
 # Shown instead of the author of content whose author deleted their account (author=None).
@@ -139,13 +140,34 @@ def account_export(*, user: User) -> dict[str, Any]:
 
 @transaction.atomic
 def account_delete(*, user: User) -> None:
-    """Delete ``user`` with their profile, memberships and consents; their photo file is
-    removed after the commit. Content they wrote elsewhere keeps ``author=None``."""
+    """Delete ``user`` with everything that names them; content they wrote elsewhere stays
+    with ``author=None`` (shown as «Удалённый пользователь»), as the privacy policy says.
+
+    Cascades take the profile, memberships and consents; invitations they sent lose their
+    ``invited_by`` (SET_NULL). Here, in the same transaction: every invitation addressed to
+    them is deleted, accepted ones too (the membership it made goes with the account, so the
+    row would keep only an address, or a date and an initiative that still single them out),
+    and their organisation when no other profile names it (a sole trader's name is a
+    person's). The photo file is removed after the commit."""
     profile = Profile.objects.filter(user=user).first()
     if profile is not None and profile.photo:
         storage, name = profile.photo.storage, profile.photo.name
         transaction.on_commit(lambda: storage.delete(name))
+    organisation_id = profile.organisation_id if profile is not None else None
+    Invitation.objects.filter(Q(email__iexact=user.email) | Q(accepted_by=user)).delete()
     user.delete()
+    if organisation_id is not None:
+        _organisation_delete_if_orphan(organisation_id=organisation_id)
+
+
+def _organisation_delete_if_orphan(*, organisation_id: int) -> None:
+    orphan = Organisation.objects.filter(pk=organisation_id, profiles__isnull=True)
+    try:
+        # A savepoint: something that PROTECTs the organisation keeps it, and the deletion.
+        with transaction.atomic():
+            orphan.delete()
+    except (ProtectedError, RestrictedError):
+        pass
 
 
 def consent_give(

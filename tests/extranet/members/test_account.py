@@ -131,3 +131,79 @@ def test_login_ignores_a_foreign_next(client, people):
     )
     assert response.status_code == 302
     assert "evil.example.com" not in response["Location"]
+
+
+# --- Deletion leaves nothing behind (issue 9, item 6) ---------------------------------------
+
+
+def _invite(initiative, email, by):
+    from extranet.members.invitations import invitation_create
+
+    invitation, _token = invitation_create(initiative=initiative, email=email, invited_by=by)
+    return invitation
+
+
+def test_delete_removes_invitations_to_the_address_and_unlinks_sent_ones(
+    client, people, gorki, polotsk
+):
+    """After deletion no invitation row carries the person's address (pending or accepted,
+    whatever its case), invitations they sent as an admin keep no link to them, and the
+    initiative admins' invite page no longer lists the address."""
+    from django.utils import timezone
+
+    from extranet.members.models import Invitation
+
+    me = people["initiative_admin"]
+    pending = _invite(polotsk, me.email.upper(), people["portal_admin"])
+    accepted = Invitation.objects.create(
+        initiative=gorki,
+        email=me.email,
+        token_hash="0" * 64,
+        invited_by=people["portal_admin"],
+        expires_at=timezone.now(),
+        accepted_at=timezone.now(),
+        accepted_by=me,
+    )
+    sent = _invite(gorki, "friend@example.com", me)
+    client.force_login(me)
+    client.post("/en/cabinet/delete/", {"password": PASSWORD})
+    assert not User.objects.filter(pk=me.pk).exists()
+    assert not Invitation.objects.filter(email__iexact=me.email).exists()
+    assert not Invitation.objects.filter(pk__in=[pending.pk, accepted.pk]).exists()
+    sent.refresh_from_db()
+    assert sent.invited_by_id is None
+    assert sent.email == "friend@example.com"
+    client.force_login(people["portal_admin"])
+    body = client.get("/en/cabinet/groups/gorki/invite/").content.decode()
+    assert "friend@example.com" in body
+    assert me.email not in body.lower()
+
+
+def test_delete_removes_an_organisation_nobody_else_belongs_to(client, people):
+    """The person's organisation goes with them when no other profile names it (a sole
+    trader's name identifies a person); an organisation another person belongs to stays."""
+    from extranet.members.models import Organisation
+    from tests.factories import OrganisationFactory, ProfileFactory
+
+    me, other = people["member"], people["pending"]
+    alone = me.profile.organisation
+    shared = OrganisationFactory(name="ИП Иванов И. И.")
+    Profile.objects.filter(user=other).update(organisation=shared)
+    colleague = ProfileFactory(organisation=shared).user
+    client.force_login(colleague)
+    client.post("/en/cabinet/delete/", {"password": PASSWORD})
+    client.force_login(me)
+    client.post("/en/cabinet/delete/", {"password": PASSWORD})
+    assert not User.objects.filter(pk__in=[me.pk, colleague.pk]).exists()
+    assert not Organisation.objects.filter(pk=alone.pk).exists()
+    assert Organisation.objects.filter(pk=shared.pk).exists()
+
+
+def test_privacy_policy_says_what_is_kept_after_deletion():
+    """The demo's privacy policy tells what stays after an account is deleted: posts and
+    comments without their author, shown as «Удалённый пользователь», and nothing else."""
+    from home.demo import PRIVACY_BODY
+
+    text = " ".join(str(block) for block in PRIVACY_BODY)
+    assert "Удалённый пользователь" in text
+    assert "приглашения" in text
