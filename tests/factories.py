@@ -36,9 +36,21 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("email",)
         skip_postgeneration_save = True
 
+    class Params:
+        female = factory.Faker("boolean")
+
     email = factory.Sequence(lambda n: f"person{n}@example.com")
-    first_name = factory.Faker("first_name", locale="ru_RU")
-    last_name = factory.Faker("last_name", locale="ru_RU")
+    # First and last name of one gender (Faker's unisex draws give «Ковалёв Марина»).
+    first_name = factory.Maybe(
+        "female",
+        factory.Faker("first_name_female", locale="ru_RU"),
+        factory.Faker("first_name_male", locale="ru_RU"),
+    )
+    last_name = factory.Maybe(
+        "female",
+        factory.Faker("last_name_female", locale="ru_RU"),
+        factory.Faker("last_name_male", locale="ru_RU"),
+    )
     password = factory.django.Password(PASSWORD)
     is_active = True
 

@@ -18,26 +18,28 @@ PORTAL_ADMIN_EMAIL = "admin@example.com"
 EDITOR_EMAIL = "editor@example.com"
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed by seed_demo, DEBUG only
 
+# (first name, is female). Women get the feminine form of the surname (see _surname).
 FIRST_NAMES = [
-    "Ждан",
-    "Юлиан",
-    "Иван",
-    "Юрий",
-    "Илья",
-    "Арсений",
-    "Григорий",
-    "Ефрем",
-    "Эдуард",
-    "Харитон",
-    "Святослав",
-    "Артемий",
-    "Анна",
-    "Инна",
-    "Ольга",
-    "Марина",
-    "Дмитрий",
-    "Павел",
+    ("Ждан", False),
+    ("Юлиан", False),
+    ("Иван", False),
+    ("Юрий", False),
+    ("Илья", False),
+    ("Арсений", False),
+    ("Григорий", False),
+    ("Ефрем", False),
+    ("Эдуард", False),
+    ("Харитон", False),
+    ("Святослав", False),
+    ("Артемий", False),
+    ("Анна", True),
+    ("Инна", True),
+    ("Ольга", True),
+    ("Марина", True),
+    ("Дмитрий", False),
+    ("Павел", False),
 ]
+# Masculine forms; surnames without a gendered ending (Пасичник, Лукашевич) serve both.
 LAST_NAMES = [
     "Семёнов",
     "Пасичник",
@@ -51,9 +53,9 @@ LAST_NAMES = [
     "Костин",
     "Степанов",
     "Жуков",
-    "Золотова",
-    "Хостина",
-    "Петровская",
+    "Золотов",
+    "Хостин",
+    "Петровский",
     "Лукашевич",
     "Ковалёв",
     "Новик",
@@ -136,6 +138,23 @@ MEMBERS_PER_INITIATIVE = 8
 PENDING_PER_INITIATIVE = 3
 
 
+def _surname(masculine: str, *, female: bool) -> str:
+    """The surname in the form that agrees with the person's gender (Петровский → Петровская)."""
+    if not female:
+        return masculine
+    if masculine.endswith(("ий", "ый", "ой")):
+        return masculine[:-2] + "ая"
+    if masculine.endswith(("ов", "ев", "ёв", "ин", "ын")):
+        return masculine + "а"
+    return masculine
+
+
+def _demo_name(first_index: int, last_index: int) -> tuple[str, str]:
+    """(first, last) from the two lists, indices taken modulo their lengths."""
+    first, female = FIRST_NAMES[first_index % len(FIRST_NAMES)]
+    return first, _surname(LAST_NAMES[last_index % len(LAST_NAMES)], female=female)
+
+
 def _organisation(name: str, kind: str = "other") -> Organisation:
     organisation = Organisation.objects.filter(name__iexact=name).first()
     return organisation or Organisation.objects.create(name=name, kind=kind)
@@ -216,8 +235,7 @@ def seed_initiative_people(ctx: DemoContext) -> None:
         for n in range(MEMBERS_PER_INITIATIVE * ctx.scale):
             number += 1
             # Every (first, last) pair differs for the first few hundred people.
-            first = FIRST_NAMES[number % len(FIRST_NAMES)]
-            last = LAST_NAMES[(number // len(FIRST_NAMES) + number) % len(LAST_NAMES)]
+            first, last = _demo_name(number, number // len(FIRST_NAMES) + number)
             user = _person(
                 ctx,
                 email=f"member{n + 1}.{slug}@example.com",
@@ -230,11 +248,12 @@ def seed_initiative_people(ctx: DemoContext) -> None:
             _membership(ctx, user=user, initiative=initiative, status="approved")
         for n in range(PENDING_PER_INITIATIVE):
             number += 1
+            first, last = _demo_name(number * 3, number * 5)
             user = _person(
                 ctx,
                 email=f"applicant{n + 1}.{slug}@example.com",
-                first=FIRST_NAMES[(number * 3) % len(FIRST_NAMES)],
-                last=LAST_NAMES[(number * 5) % len(LAST_NAMES)],
+                first=first,
+                last=last,
                 organisation=_organisation(f"ООО «Заявитель {n + 1}»", "company"),
                 position=POSITIONS[(n + 3) % len(POSITIONS)],
                 phone=f"+37533{4560000 + number:07d}",
