@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
@@ -23,12 +23,25 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    # Every login and password-reset form goes through allauth, so its rate limits and
+    # e-mail verification apply: the Django admin's and Wagtail admin's own forms only redirect.
+    # (The Django admin stays for the task queue; its other pages need a signed-in staff user.)
+    path(
+        "django-admin/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="django_admin_login_redirect",
+    ),
     path("django-admin/", admin.site.urls),
-    # Wagtail admin's login goes through allauth's, so its rate limits and checks apply.
     path(
         "admin/login/",
         RedirectView.as_view(pattern_name="account_login", query_string=True),
         name="wagtailadmin_login_redirect",
+    ),
+    # Wagtail's reset form, its done/complete pages and its (Django-token) confirm links.
+    re_path(
+        r"^admin/password_reset/",
+        RedirectView.as_view(pattern_name="account_reset_password"),
+        name="wagtailadmin_password_reset_redirect",
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

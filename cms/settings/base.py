@@ -185,6 +185,9 @@ ACCOUNT_ADAPTER = "extranet.members.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "extranet.members.forms.SignupForm"}
 # The Wagtail admin signs people in through allauth's login (its rate limits and checks apply).
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Wagtail's own reset form has no rate limit; cms/urls.py sends it to allauth's, and this
+# keeps Wagtail's pages from linking to it.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # Social sign-in: a provider is offered only when both its client id and secret are set here
 # (or a SocialApp exists in the database).
@@ -341,6 +344,8 @@ WAGTAILSEARCH_BACKENDS = {
     }
 }
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# No avatars from gravatar.com: e-mail hashes would leave the site (and images break offline).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Security defaults (production.py tightens the rest) ------------------------------------------
 
