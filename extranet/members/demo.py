@@ -1,5 +1,8 @@
 """Demo accounts: the portal administrator, an editor, and each initiative's people.
 
+seed_demo prints the login of the portal admin, the editor, and per initiative its first
+administrator, its first member and its first applicant; every demo account has DEMO_PASSWORD.
+
 Per initiative: one or two administrators, approved members with Russian names, organisations
 and positions like the mock-ups of seed 000, and a few pending applicants. ``--scale N``
 multiplies the approved members (for benchmarks). Names and e-mails are the mock-ups' own
@@ -244,6 +247,7 @@ def seed_initiative_people(ctx: DemoContext) -> None:
                 organisation=orgs[n % len(orgs)],
                 position=POSITIONS[n % len(POSITIONS)],
                 phone=f"+37529{1230000 + number:07d}",
+                role=f"Участник «{initiative.short_name}»" if n == 0 else None,
             )
             _membership(ctx, user=user, initiative=initiative, status="approved")
         for n in range(PENDING_PER_INITIATIVE):
@@ -257,5 +261,6 @@ def seed_initiative_people(ctx: DemoContext) -> None:
                 organisation=_organisation(f"ООО «Заявитель {n + 1}»", "company"),
                 position=POSITIONS[(n + 3) % len(POSITIONS)],
                 phone=f"+37533{4560000 + number:07d}",
+                role=f"Заявитель «{initiative.short_name}»" if n == 0 else None,
             )
             _membership(ctx, user=user, initiative=initiative, status="pending")

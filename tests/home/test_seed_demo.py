@@ -122,3 +122,30 @@ def test_each_initiative_has_admins_members_and_applicants(home_page):
         for membership in admins:
             user = User.objects.get(pk=membership.user_id)
             assert initiative.permissions_for_user(user).can_edit()
+
+
+def test_printed_logins_include_a_member_and_an_applicant_who_can_log_in(client, home_page):
+    """The printed demo logins name, for every initiative, an approved member and a pending
+    applicant (besides admins and the editor); each logs in with the printed password, and the
+    output says every demo account shares it."""
+    from initiatives.models import InitiativePage
+
+    out = seed()
+    logins = {}
+    for line in out.splitlines():
+        if " / " in line and "@" in line:
+            email, password = line.split()[-3], line.split()[-1]
+            logins[email] = password
+    assert "same password" in out
+    for initiative in InitiativePage.objects.live():
+        statuses = {}
+        for email, password in logins.items():
+            membership = Membership.objects.filter(
+                user__email=email, initiative=initiative, role="member"
+            ).first()
+            if membership is None:
+                continue
+            statuses[membership.status] = email
+            assert client.login(email=email, password=password), email
+            client.logout()
+        assert {"approved", "pending"} <= set(statuses), initiative.slug

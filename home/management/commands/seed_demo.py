@@ -44,7 +44,11 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING("Demo logins (password after the slash):"))
         for login in ctx.logins:
-            self.stdout.write(f"  {login.role:<28} {login.email} / {login.password}")
+            self.stdout.write(f"  {login.role:<32} {login.email} / {login.password}")
+        if len({login.password for login in ctx.logins}) == 1:
+            self.stdout.write(
+                "  Every other demo account (more members and applicants) has the same password."
+            )
         self.stdout.write(
             f"  Site: {settings.SITE_URL}/   Wagtail admin: {settings.SITE_URL}/admin/"
         )
