@@ -1,7 +1,9 @@
 """Invitations by e-mail: create, send, revoke and accept (issue 4, item 4).
 
 Only the SHA-256 of a token is stored; the token itself exists in the e-mail alone. Accepting
-makes the person an approved member at once (the inviting admin already decided).
+makes the person an approved member at once (the inviting admin already decided). An invitation
+is for its address, not for whoever holds the link (issue 9, item 4): only an account that has
+verified that address may accept it.
 """
 
 from __future__ import annotations
@@ -33,8 +35,17 @@ class InvitationError(ValidationError):
     """An invitation action that is not possible; the message is shown to the person as is.
 
     Codes: ``closed``, ``member``, ``pending_invitation``, ``rate_limit`` (create);
-    ``unknown``, ``used``, ``expired``, ``revoked`` (accept, revoke).
+    ``unknown``, ``used``, ``expired``, ``revoked`` (accept, revoke); ``wrong_account`` (the
+    account lacks the invited address), ``unverified`` (it has it, not yet verified) (accept).
     """
+
+
+class Addressee:
+    """How a signed-in account stands to the address an invitation was sent to."""
+
+    VERIFIED = "verified"
+    UNVERIFIED = "unverified"
+    OTHER = "other"
 
 
 class InvitationStatus:
@@ -79,6 +90,28 @@ def invitation_by_token(*, token: str) -> Invitation | None:
         .filter(token_hash=token_hash(token))
         .first()
     )
+
+
+def invitation_addressee(*, invitation: Invitation, user: User) -> str:
+    """Whether ``user`` has the invited address verified, unverified, or not at all (any of
+    their allauth addresses, compared case-insensitively as logins are)."""
+    from allauth.account.models import EmailAddress
+
+    states = set(
+        EmailAddress.objects.filter(user=user, email__iexact=invitation.email).values_list(
+            "verified", flat=True
+        )
+    )
+    if True in states:
+        return Addressee.VERIFIED
+    return Addressee.UNVERIFIED if states else Addressee.OTHER
+
+
+def email_masked(email: str) -> str:
+    """``a…@example.org``: enough for the addressee to recognise their address on the
+    invitation page, while a leaked link does not spell it out."""
+    local, _at, domain = email.rpartition("@")
+    return f"{local[:1]}…@{domain}" if local else email
 
 
 def invitation_url(token: str) -> str:
@@ -186,10 +219,12 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
 def invitation_accept(*, token: str, user: User) -> Membership:
     """``user`` accepts the invitation ``token`` opens and becomes an approved member.
 
-    The token works once (the row is locked and marked accepted in this transaction). The
-    user's e-mail need not match the invited address; who accepted is recorded. A pending
-    application is approved (decided by the inviter); otherwise an approved membership is
-    created directly. ``events.membership_approved`` follows on commit, actor the inviter.
+    The token works once (the row is locked and marked accepted in this transaction). Only an
+    account with the invited address verified may accept ("wrong_account" / "unverified"
+    otherwise): the link alone proves nothing once it is forwarded or leaked. Who accepted is
+    recorded. A pending application is approved (decided by the inviter); otherwise an
+    approved membership is created directly. ``events.membership_approved`` follows on
+    commit, actor the inviter.
     """
     if not token_is_well_formed(token):
         raise InvitationError(_("This invitation does not exist."), code="unknown")
@@ -204,6 +239,15 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     initiative = invitation.initiative
     if not initiative.live:
         raise InvitationError(_("This initiative does not accept members."), code="closed")
+    addressee = invitation_addressee(invitation=invitation, user=user)
+    if addressee == Addressee.OTHER:
+        raise InvitationError(
+            _("This invitation was sent to another e-mail address."), code="wrong_account"
+        )
+    if addressee == Addressee.UNVERIFIED:
+        raise InvitationError(
+            _("Confirm your e-mail address to accept this invitation."), code="unverified"
+        )
     inviter = invitation.invited_by
     existing = (
         Membership.objects.select_for_update()

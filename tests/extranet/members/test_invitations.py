@@ -8,10 +8,12 @@ import hashlib
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 
 from extranet.members import events
 from extranet.members.invitations import (
@@ -122,8 +124,10 @@ def test_revoke_by_role(extranet_client, request, invite):
 
 @pytest.mark.parametrize("extranet_client", EXTRANET_ROLES, indirect=True)
 def test_accept_page_by_role(extranet_client, request, invite, people, gorki):
-    """Anyone with the link sees the invitation (initiative, who invited); guests get sign-in
-    and sign-up links that come back here; members are told they already belong; no page
+    """Anyone with the link sees the invitation (initiative, who invited, the address it was
+    sent to, masked); guests get sign-in and sign-up links that come back here; members are
+    told they already belong; every other account is told the invitation is for another
+    address and offered to sign out and come back here, never an «Accept» button; no page
     shows a pending applicant's contact data."""
     role = request.node.callspec.params["extranet_client"]
     _invitation, token = invite
@@ -133,13 +137,19 @@ def test_accept_page_by_role(extranet_client, request, invite, people, gorki):
     body = response.content.decode()
     assert gorki.title in body
     assert people["initiative_admin"].get_full_name() in body
+    assert "new@example.com" not in body
+    if role in {"member", "initiative_admin"}:
+        assert "already a member" in body
+    else:
+        assert "This invitation was sent to n…@example.com" in body
     if role == "guest":
         assert f"/en/accounts/login/?next={path.replace('/', '%2F')}" in body
         assert f"/en/accounts/signup/?next={path.replace('/', '%2F')}" in body
-    elif role in {"member", "initiative_admin"}:
-        assert "already a member" in body
-    else:
-        assert "Accept the invitation" in body
+    elif role not in {"member", "initiative_admin"}:
+        assert "Accept the invitation" not in body
+        assert f"you are signed in as {people[role].email}" in body
+        assert 'action="/en/accounts/logout/"' in body
+        assert f'name="next" value="{path}"' in body
     assert people["pending"].email not in body or role == "pending"
     assert str(people["pending"].profile.phone.as_international) not in body
 
@@ -264,50 +274,72 @@ def test_mail_failure_is_a_form_error_and_the_invitation_is_withdrawn(client, pe
 # --- Accepting ---------------------------------------------------------------------------
 
 
-def test_new_user_signs_up_verifies_and_accepts(
+def _signup_data(email: str, next_path: str) -> dict:
+    return {
+        "email": email,
+        "first_name": "Иван",
+        "last_name": "Петров",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "consent": "on",
+        "next": next_path,
+    }
+
+
+def _confirm_path(message) -> str:
+    """The path of the e-mail confirmation link in an allauth verification mail."""
+    match = re.search(r"http://testserver(\S*/confirm-email/\S+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def _with_next(url: str, next_path: str) -> str:
+    return f"{url}?{urlencode({'next': next_path})}"
+
+
+def _final(response) -> str:
+    """Where a followed chain of redirects ended."""
+    return (
+        response.redirect_chain[-1][0] if response.redirect_chain else response.request["PATH_INFO"]
+    )
+
+
+def test_sign_up_from_the_invitation_with_its_address_needs_no_second_mail(
     client, people, gorki, received, django_capture_on_commit_callbacks
 ):
-    """The whole story for a new person: the invitation e-mail → sign-up with the link's next
-    → verify the e-mail from the outbox → sign in → accept → an approved member at once
-    (no second approval), accepted_by recorded, membership_approved sent by the inviter."""
+    """The whole story for a new person: the invitation e-mail → the invitation page →
+    «Sign up» (the form already holds the invited address) → signed in at once with that
+    address verified, because following the mailed link proved the mailbox, so no
+    verification mail → back on the invitation → accept → an approved member at once (no
+    second approval), accepted_by recorded, membership_approved sent by the inviter."""
     admin = people["initiative_admin"]
     admin_client = Client()
     admin_client.force_login(admin)
     admin_client.post(_invite_url(), {"email": "newcomer@example.com"})
-    path, _token = _sent_token()
+    token_path, _token = _sent_token()
+    path = "/en" + token_path
 
-    page = client.get(path)
-    signup_url = f"{_url('account_signup')}?next={path.replace('/', '%2F')}"
-    assert signup_url in page.content.decode()
-    response = client.post(
-        signup_url,
-        {
-            "email": "newcomer@example.com",
-            "first_name": "Иван",
-            "last_name": "Петров",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "consent": "on",
-            "next": path,
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
+    page = client.get(path).content.decode()
+    signup_url = _with_next("/en" + _url("account_signup"), path)
+    assert signup_url.replace("&", "&amp;") in page
+    form = client.get(signup_url).content.decode()
+    assert 'value="newcomer@example.com"' in form
+    sent = len(mail.outbox)
+    response = client.post(signup_url, _signup_data("newcomer@example.com", path), follow=True)
+    assert _final(response) == path, response.redirect_chain
+    assert len(mail.outbox) == sent  # no verification mail
     user = User.objects.get(email="newcomer@example.com")
-    confirm = re.search(r"http://testserver(\S*/confirm-email/\S+/)", mail.outbox[-1].body)
-    assert confirm, mail.outbox[-1].body
-    client.post(confirm.group(1))
-    login = client.post(
-        f"{_url('account_login')}?next={path}",
-        {"login": "newcomer@example.com", "password": PASSWORD, "next": path},
-    )
-    assert login.status_code == 302
-    assert login["Location"] == path
-    assert client.get(path).status_code == 200
+    assert response.context["user"] == user
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified")) == [
+        ("newcomer@example.com", True)
+    ]
+    assert "Accept the invitation" in response.content.decode()
+    assert not Membership.objects.filter(user=user).exists()  # joining stays a decision
 
     with django_capture_on_commit_callbacks(execute=True):
         accepted = client.post(path)
     assert accepted.status_code == 302
-    assert accepted["Location"] == _url("cabinet")
+    assert accepted["Location"] == "/en" + _url("cabinet")
     membership = Membership.objects.get(user=user, initiative=gorki)
     assert membership.status == Membership.Status.APPROVED
     assert membership.decided_by == admin
@@ -321,6 +353,86 @@ def test_new_user_signs_up_verifies_and_accepts(
     assert [name for name, _kw in received if name == "membership_rejected"] == []
 
 
+def test_sign_up_from_the_invitation_with_another_address_is_verified_and_refused(
+    client, gorki, invite
+):
+    """Signing up from the invitation with a different address is an ordinary sign-up: the
+    invited address is not added to the account, a verification mail goes to the new address,
+    confirming it leads through the login back to the invitation, and there accepting is
+    refused (the invitation was sent to someone else) and the invitation stays pending."""
+    _invitation, token = invite
+    path = "/en" + _accept_url(token)
+    client.get(path)
+    signup_url = _with_next("/en" + _url("account_signup"), path)
+    response = client.post(signup_url, _signup_data("other@example.com", path))
+    assert response.status_code == 302
+    user = User.objects.get(email="other@example.com")
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified")) == [
+        ("other@example.com", False)
+    ]
+    assert mail.outbox[-1].to == ["other@example.com"]
+
+    confirmed = client.post(_confirm_path(mail.outbox[-1]), follow=True)
+    login_url = _final(confirmed)
+    assert login_url.startswith("/en" + _url("account_login"))
+    assert urlencode({"next": path}) in login_url
+    assert EmailAddress.objects.get(user=user).verified
+    login = client.post(
+        login_url, {"login": "other@example.com", "password": PASSWORD}, follow=True
+    )
+    assert _final(login) == path
+    body = login.content.decode()
+    assert "n…@example.com" in body
+    assert "you are signed in as other@example.com" in body
+    assert "Accept the invitation" not in body
+
+    refused = client.post(path)
+    assert refused.status_code == 403
+    assert "n…@example.com" in refused.content.decode()
+    assert not Membership.objects.filter(user=user).exists()
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_login_from_the_invitation_returns_to_it(client, gorki, invite):
+    """A person whose account has the invited address signs in from the invitation's link
+    and lands back on the invitation, where they can accept it."""
+    user = UserFactory(email="new@example.com")
+    _invitation, token = invite
+    path = "/en" + _accept_url(token)
+    login_url = _with_next("/en" + _url("account_login"), path)
+    assert login_url in client.get(path).content.decode()
+    response = client.post(login_url, {"login": user.email, "password": PASSWORD}, follow=True)
+    assert _final(response) == path
+    assert "Accept the invitation" in response.content.decode()
+    client.post(path)
+    assert Membership.objects.get(user=user, initiative=gorki).status == "approved"
+
+
+def test_login_with_the_address_unverified_verifies_and_returns_to_the_invitation(
+    client, gorki, invite
+):
+    """Mandatory verification keeps ``next``: an account whose invited address is not yet
+    verified signs in from the invitation, gets the verification mail, confirms it, signs in
+    and is back on the invitation, which now accepts them."""
+    user = UserFactory(email="new@example.com", verified=False)
+    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+    _invitation, token = invite
+    path = "/en" + _accept_url(token)
+    client.get(path)
+    login_url = _with_next("/en" + _url("account_login"), path)
+    client.post(login_url, {"login": user.email, "password": PASSWORD})
+    assert mail.outbox[-1].to == ["new@example.com"]
+    assert not EmailAddress.objects.get(user=user).verified
+
+    confirmed = client.post(_confirm_path(mail.outbox[-1]), follow=True)
+    again = _final(confirmed)
+    assert urlencode({"next": path}) in again
+    response = client.post(again, {"login": user.email, "password": PASSWORD}, follow=True)
+    assert _final(response) == path
+    client.post(path)
+    assert Membership.objects.get(user=user, initiative=gorki).status == "approved"
+
+
 def test_guest_post_is_sent_to_login(client, invite):
     """A guest posting the accept form is sent to the login with next; nothing is used."""
     _invitation, token = invite
@@ -331,27 +443,75 @@ def test_guest_post_is_sent_to_login(client, invite):
     assert Invitation.objects.get().accepted_at is None
 
 
-def test_existing_user_with_another_email_accepts(client, people, gorki, invite):
-    """A signed-in registered user accepts an invitation sent to another address; they become
-    an approved member and are recorded as the one who accepted."""
+def test_account_with_another_address_is_refused(client, people, gorki, invite):
+    """The link is not a bearer token: a signed-in account without the invited address is
+    refused (a clear page, 403), nothing is created and the invitation stays pending for its
+    addressee; the service itself refuses too; signing out leads back to the invitation."""
     user = people["registered"]
     client.force_login(user)
+    path = "/en" + _accept_url(invite[1])
+    response = client.post(path)
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "This invitation was sent to n…@example.com" in body
+    assert "you are signed in as registered@example.com" in body
+    assert 'action="/en/accounts/logout/"' in body
+    assert not Membership.objects.filter(user=user, initiative=gorki).exists()
+    invitation = Invitation.objects.get()
+    assert invitation.accepted_at is None
+    assert invitation.accepted_by is None
+    with pytest.raises(InvitationError) as exc:
+        invitation_accept(token=invite[1], user=user)
+    assert exc.value.code == "wrong_account"
+    # The way out: sign out, back on the invitation, which now offers sign-in and sign-up.
+    signed_out = client.post("/en" + _url("account_logout"), {"next": path}, follow=True)
+    assert _final(signed_out) == path
+    assert _with_next("/en" + _url("account_login"), path) in signed_out.content.decode()
+
+
+def test_account_with_the_address_unverified_is_refused(client, gorki, invite):
+    """An account that holds the invited address but has not verified it is refused, told
+    to confirm it, and the invitation stays pending; the service refuses with "unverified"."""
+    user = UserFactory(email="someone@example.com")
+    EmailAddress.objects.create(user=user, email="new@example.com", verified=False)
+    client.force_login(user)
+    response = client.post("/en" + _accept_url(invite[1]))
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "n…@example.com" in body
+    assert "not confirmed" in body
+    assert "/en" + _url("account_email") in body
+    assert not Membership.objects.filter(user=user).exists()
+    assert Invitation.objects.get().accepted_at is None
+    with pytest.raises(InvitationError) as exc:
+        invitation_accept(token=invite[1], user=user)
+    assert exc.value.code == "unverified"
+
+
+def test_account_with_the_address_verified_in_another_case_accepts(client, gorki, invite):
+    """The address matches case-insensitively, also as a verified secondary address: that
+    account accepts, becomes an approved member and is recorded as the one who accepted."""
+    user = UserFactory(email="main@example.com")
+    EmailAddress.objects.create(user=user, email="NEW@Example.com", verified=True)
+    client.force_login(user)
     response = client.post("/en" + _accept_url(invite[1]), follow=True)
-    assert response.status_code == 200
     assert "You are now a member" in response.content.decode()
     assert Membership.objects.get(user=user, initiative=gorki).status == "approved"
     assert Invitation.objects.get().accepted_by == user
 
 
 def test_pending_applicant_is_approved_by_the_invitation(
-    client, people, gorki, invite, received, django_capture_on_commit_callbacks
+    client, people, gorki, received, django_capture_on_commit_callbacks
 ):
-    """A pending applicant who accepts has their application approved, decided by the inviter,
-    with one approval event and no rejection."""
+    """A pending applicant invited at their address who accepts has their application
+    approved, decided by the inviter, with one approval event and no rejection."""
     user = people["pending"]
+    _invitation, token = invitation_create(
+        initiative=gorki, email=user.email, invited_by=people["initiative_admin"]
+    )
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(_accept_url(invite[1]))
+        client.post(_accept_url(token))
     membership = Membership.objects.get(user=user, initiative=gorki)
     assert membership.status == Membership.Status.APPROVED
     assert membership.decided_by == people["initiative_admin"]
@@ -360,33 +520,41 @@ def test_pending_applicant_is_approved_by_the_invitation(
     assert received[0][1]["actor"] == people["initiative_admin"]
 
 
-def test_existing_member_gets_a_clear_message_and_the_token_stays_unused(
-    client, people, gorki, invite
-):
-    """A member accepting is told they already belong; the invitation is not used up."""
-    client.force_login(people["member"])
-    response = client.post("/en" + _accept_url(invite[1]), follow=True)
+def test_existing_member_gets_a_clear_message_and_the_token_stays_unused(client, people, gorki):
+    """A member accepting an invitation to their own address (sent before they joined) is
+    told they already belong; the invitation is not used up."""
+    member = people["member"]
+    _invitation, token = invitation_create(
+        initiative=gorki, email="later@example.com", invited_by=people["initiative_admin"]
+    )
+    EmailAddress.objects.create(user=member, email="later@example.com", verified=True)
+    client.force_login(member)
+    response = client.post("/en" + _accept_url(token), follow=True)
     assert "already a member" in response.content.decode()
     assert Invitation.objects.get().accepted_at is None
-    assert Membership.objects.filter(user=people["member"], initiative=gorki).count() == 1
+    assert Membership.objects.filter(user=member, initiative=gorki).count() == 1
     with pytest.raises(InvitationError) as exc:
-        invitation_accept(token=invite[1], user=people["member"])
+        invitation_accept(token=token, user=member)
     assert exc.value.code == "member"
 
 
 def test_token_works_once(client, people, gorki, invite):
-    """The second use of a token (by anyone) is a 410 page and creates nothing."""
+    """The second use of a token (even by another account of the same address) is a 410 page
+    and creates nothing."""
     first, second = Client(), Client()
-    first.force_login(people["registered"])
-    second.force_login(people["other_member"])
+    owner = UserFactory(email="new@example.com")
+    twin = people["other_member"]
+    EmailAddress.objects.create(user=twin, email="NEW@example.com", verified=True)
+    first.force_login(owner)
+    second.force_login(twin)
     assert first.post(_accept_url(invite[1])).status_code == 302
     again = second.post("/en" + _accept_url(invite[1]))
     assert again.status_code == 410
     assert "already been used" in again.content.decode()
     assert second.get(_accept_url(invite[1])).status_code == 410
-    assert not Membership.objects.filter(user=people["other_member"], initiative=gorki).exists()
+    assert not Membership.objects.filter(user=twin, initiative=gorki).exists()
     with pytest.raises(InvitationError) as exc:
-        invitation_accept(token=invite[1], user=people["other_member"])
+        invitation_accept(token=invite[1], user=twin)
     assert exc.value.code == "used"
 
 
@@ -460,7 +628,7 @@ def test_invite_page_lists_statuses(client, people, gorki):
     _accepted, token = invitation_create(
         initiative=gorki, email="acc@example.com", invited_by=admin
     )
-    invitation_accept(token=token, user=UserFactory())
+    invitation_accept(token=token, user=UserFactory(email="acc@example.com"))
     revoked, _ = invitation_create(initiative=gorki, email="rev@example.com", invited_by=admin)
     revoked.revoked_at = timezone.now()
     revoked.save()
