@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import phonenumbers
 from django.urls import reverse
 
 from initiatives.models import InitiativeIndexPage, InitiativePage
@@ -192,7 +193,7 @@ def user_row(user) -> UserRow:
         user=user,
         name=user.get_full_name() or user.email,
         email=user.email,
-        phone=profile.phone.as_international if profile and profile.phone else "",
+        phone=phone_text(profile.phone) if profile else "",
         organisation=profile.organisation.name if profile and profile.organisation else "",
         position=profile.position if profile else "",
         memberships=memberships,
@@ -208,15 +209,34 @@ def initiative_choices() -> list[tuple[int, str]]:
     return list(InitiativePage.objects.order_by("title").values_list("pk", "title"))
 
 
-_PHONE_LIKE = re.compile(r"[+\-\d\s()]+")
+def phone_text(phone) -> str:
+    """A profile's phone as people read it; a stored value that is no valid number (written
+    past the form) is shown as stored rather than as «None»."""
+    if not phone:
+        return ""
+    return phone.as_international if phone.is_valid() else str(phone.raw_input or "")
 
 
-def spreadsheet_safe(value: str) -> str:
+_PHONE_CHARACTERS = re.compile(r"\+[\d\s()\-]+")
+
+
+def _is_phone_number(value: str) -> bool:
+    # The characters test keeps out text that phonenumbers would find a number inside of.
+    if not _PHONE_CHARACTERS.fullmatch(value):
+        return False
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(value, None))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def spreadsheet_safe(value: str, *, is_phone: bool = False) -> str:
     """Text a spreadsheet will not run as a formula (CSV/formula injection): a leading
-    ``= @ + -`` gets a quote, except in a phone number."""
-    if value[:1] in ("=", "@", "\t", "\r") or (
-        value[:1] in ("+", "-") and not _PHONE_LIKE.fullmatch(value)
-    ):
+    ``= @ + -`` (or tab, carriage return) gets a quote. Only a phone column may keep the
+    leading «+» of a valid international (E.164) number."""
+    if is_phone and _is_phone_number(value):
+        return value
+    if value[:1] in ("=", "@", "+", "-", "\t", "\r"):
         return "'" + value
     return value
 
@@ -243,8 +263,15 @@ def user_export_table(users) -> tuple[list[str], list[list[str]]]:
             + ")"
             for m in row.memberships
         )
-        cells = [row.name, row.email, row.phone, row.organisation, row.position, initiatives]
         rows.append(
-            [spreadsheet_safe(cell) for cell in cells] + [user.date_joined.strftime("%Y-%m-%d")]
+            [
+                spreadsheet_safe(row.name),
+                spreadsheet_safe(row.email),
+                spreadsheet_safe(row.phone, is_phone=True),
+                spreadsheet_safe(row.organisation),
+                spreadsheet_safe(row.position),
+                spreadsheet_safe(initiatives),
+                user.date_joined.strftime("%Y-%m-%d"),
+            ]
         )
     return headings, rows

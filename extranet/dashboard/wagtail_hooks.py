@@ -23,7 +23,7 @@ from extranet.members.models import Membership, Organisation, User
 from extranet.members.services import MembershipError, membership_set_role
 
 from .permissions import can_change_roles, can_merge_organisations, can_view_all_users
-from .selectors import spreadsheet_safe
+from .selectors import phone_text, spreadsheet_safe
 
 
 class PortalAdminPermissionHelper(PermissionHelper):
@@ -76,15 +76,16 @@ class OrganisationButtonHelper(ButtonHelper):
 
 
 class SafeExportIndexView(IndexView):
-    """The list whose CSV export quotes text a spreadsheet would run as a formula (Wagtail
-    does so for XLSX only)."""
+    """The list whose CSV and XLSX exports quote text a spreadsheet would run as a formula,
+    the same way as the cabinet's export (only the «phone» column keeps a valid number's «+»)."""
 
-    def write_csv_row(self, writer, row_dict):
-        safe = {
-            key: spreadsheet_safe(value) if isinstance(value, str) else value
-            for key, value in row_dict.items()
+    def to_row_dict(self, item):
+        return {
+            key: spreadsheet_safe(value, is_phone=key == "phone")
+            if isinstance(value, str)
+            else value
+            for key, value in super().to_row_dict(item).items()
         }
-        return super().write_csv_row(writer, safe)
 
 
 class MembershipRoleEditView(EditView):
@@ -144,7 +145,7 @@ class UserModelAdmin(ModelAdmin):
     @staticmethod
     def phone(obj):
         profile = _profile(obj)
-        return profile.phone.as_international if profile and profile.phone else ""
+        return phone_text(profile.phone) if profile else ""
 
     phone.short_description = gettext_lazy("contact number")
 

@@ -200,3 +200,44 @@ def test_exports_do_not_carry_formulas(client, people):
     sheet = load_workbook(io.BytesIO(response.content)).active
     cells = next(r for r in sheet.iter_rows(values_only=True) if r[1] == evil.user.email)
     assert cells[0] == "'=HYPERLINK(1)"
+
+
+FORMULAS = ["+1+1", "-2+3", "=cmd", "@SUM(1)"]
+
+
+def _export_row(client, fmt, email):
+    response = client.get(URL, {"format": fmt})
+    if fmt == "csv":
+        rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    else:
+        rows = load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    return next(list(r) for r in rows if r[1] == email)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_formula_in_position_is_quoted(client, people, fmt, formula):
+    """A position such as «+1+1» or «-2+3» (which look like phone numbers) is exported as
+    quoted text, not a formula: the phone exemption does not reach other columns."""
+    evil = ProfileFactory(position=formula).user
+    client.force_login(people["portal_admin"])
+    assert _export_row(client, fmt, evil.email)[4] == "'" + formula
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_valid_phone_is_exported_as_is(client, people, fmt):
+    """A real (valid E.164) phone number keeps its leading «+» in the phone column."""
+    user = ProfileFactory(phone="+375291234567").user
+    client.force_login(people["portal_admin"])
+    assert _export_row(client, fmt, user.email)[2] == "+375 29 123-45-67"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("stored", ["+1+1", "-2+3", "=cmd"])
+def test_invalid_phone_in_the_database_is_quoted(client, people, fmt, stored):
+    """A phone column value that is no valid number (only possible by writing the database
+    directly) is exported as quoted text, as typed."""
+    profile = ProfileFactory()
+    type(profile).objects.filter(pk=profile.pk).update(phone=stored)
+    client.force_login(people["portal_admin"])
+    assert _export_row(client, fmt, profile.user.email)[2] == "'" + stored

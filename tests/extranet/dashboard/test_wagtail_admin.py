@@ -217,3 +217,38 @@ def test_user_csv_export_quotes_formulas(client, people):
     response = client.get(INDEX_URLS["user"], {"export": "csv", "q": evil.email})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[1][:2] == ["'=HYPERLINK(1)", evil.email]
+
+
+def _wagtail_export_row(client, fmt, email):
+    """The export's row for ``email``: name, e-mail, phone, organisation, position, joined."""
+    response = client.get(INDEX_URLS["user"], {"export": fmt, "q": email})
+    content = b"".join(response.streaming_content)
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    else:
+        rows = [
+            list(r) for r in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)
+        ]
+    return next(r for r in rows[1:] if r[1] == email)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("formula", ["+1+1", "-2+3", "=cmd", "@SUM(1)"])
+def test_wagtail_export_quotes_formulas_in_position(client, people, fmt, formula):
+    """The Wagtail users export quotes a position that a spreadsheet would run as a formula,
+    even one that looks like a phone number, in CSV and XLSX."""
+    user = ProfileFactory(position=formula).user
+    client.force_login(people["portal_admin"])
+    assert _wagtail_export_row(client, fmt, user.email)[4] == "'" + formula
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_wagtail_export_phone_column(client, people, fmt):
+    """A valid phone number is exported as is; «+1+1» stored in the phone column (only by
+    writing the database directly) is quoted."""
+    good = ProfileFactory(phone="+375291234567").user
+    bad = ProfileFactory()
+    Profile.objects.filter(pk=bad.pk).update(phone="+1+1")
+    client.force_login(people["portal_admin"])
+    assert _wagtail_export_row(client, fmt, good.email)[2] == "+375 29 123-45-67"
+    assert _wagtail_export_row(client, fmt, bad.user.email)[2] == "'+1+1"
