@@ -37,15 +37,19 @@ install: $(VENV)/.installed
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# Links in e-mails and the printed addresses follow the address served. Only a default: the
+# settings prefer SITE_URL when it is set in the environment or in .env.
+SERVED_SITE := CMS_DEFAULT_SITE_URL=http://$(HOST):$(PORT)
+
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(SERVED_SITE) $(PY) manage.py seed_demo
 
 run: seed
 	@echo "Serving on http://$(HOST):$(PORT)/ (HTTP and websockets; Ctrl+C stops)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(SERVED_SITE) $(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: install
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(SERVED_SITE) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(VENV)/bin/pytest -n $(WORKERS) $(TEST_DB) --durations=20 $(ARGS)

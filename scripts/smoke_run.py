@@ -86,6 +86,8 @@ def one_run(env: dict, attempt: int) -> None:
         log.close()
     log_text = (ROOT / "test-artifacts" / f"make-run-{attempt}.log").read_text()
     require("admin@example.com" in log_text, "make run did not print the demo logins")
+    # Links (printed and in e-mails) follow the port served, not the 8000 default.
+    require(f"Site: {BASE}/" in log_text, f"make run did not print «Site: {BASE}/»")
 
 
 def main() -> int:

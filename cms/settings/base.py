@@ -16,8 +16,10 @@ DEBUG = env_bool("DEBUG", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# The public address of the site, used in e-mails, feeds and Wagtail admin links.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address of the site, used in e-mails, feeds and Wagtail admin links. Unless it is
+# set, `make run` passes the address it serves as CMS_DEFAULT_SITE_URL (dev.py also follows
+# runserver's own address), so links never point at a port nobody listens on.
+SITE_URL = env_str("SITE_URL", env_str("CMS_DEFAULT_SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
 
 # The project's own apps, in dependency order: the demo data command seeds them in this order.
 PROJECT_APPS = [

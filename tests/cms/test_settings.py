@@ -6,10 +6,12 @@ import os
 import secrets
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 
 from cms.settings import env
 
@@ -155,3 +157,97 @@ def test_production_check_deploy_is_clean(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+PRINT_SITE_URL = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.SITE_URL); print(s.WAGTAILADMIN_BASE_URL)"
+)
+
+
+def _make_run_commands(*args: str) -> dict[str, str]:
+    """The shell lines `make -n run ...` would execute for seed_demo and runserver."""
+    result = subprocess.run(
+        ["make", "-n", "run", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    return {
+        command: next(line for line in lines if f"manage.py {command}" in line)
+        for command in ("seed_demo", "runserver")
+    }
+
+
+@pytest.mark.django_db
+def test_make_run_port_reaches_site_url_seed_output_and_invitation_links(settings, people, gorki):
+    """`make run HOST=… PORT=8311` without SITE_URL: the settings' SITE_URL (and Wagtail's base
+    URL) is http://127.0.0.1:8311, so seed_demo's «Site:» line and an invitation e-mail's link
+    use the port actually served, not 8000."""
+    from django.core import mail
+
+    from extranet.members.invitations import invitation_create, invitation_send
+
+    commands = _make_run_commands("HOST=127.0.0.1", "PORT=8311")
+    assert "runserver 127.0.0.1:8311" in commands["runserver"]
+    variables = {}
+    for command in commands.values():
+        prefix = command.split(" ")[0]
+        assert prefix.startswith("CMS_DEFAULT_SITE_URL="), command
+        name, value = prefix.split("=", 1)
+        variables[name] = value
+    result = run_python(PRINT_SITE_URL, DJANGO_SETTINGS_MODULE="cms.settings.dev", **variables)
+    assert result.returncode == 0, result.stderr
+    site_url, wagtail_base_url = result.stdout.split()
+    assert site_url == wagtail_base_url == "http://127.0.0.1:8311"
+
+    settings.SITE_URL = settings.WAGTAILADMIN_BASE_URL = site_url
+    out = StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    assert "Site: http://127.0.0.1:8311/" in out.getvalue()
+    invitation, token = invitation_create(
+        initiative=gorki, email="guest@example.com", invited_by=people["initiative_admin"]
+    )
+    invitation_send(invitation=invitation, token=token)
+    assert f"http://127.0.0.1:8311/invitations/{token}/" in mail.outbox[-1].body
+
+
+def test_explicit_site_url_wins_over_the_served_address():
+    """SITE_URL set (in the environment, or in .env, which fills the environment) is kept
+    whatever `make run` or `runserver` serve on; a trailing slash is dropped."""
+    result = run_python(
+        PRINT_SITE_URL,
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        CMS_DEFAULT_SITE_URL="http://127.0.0.1:8311",
+        SITE_URL="https://cluster.example.org/",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["https://cluster.example.org"] * 2
+    runserver = run_python(
+        "import sys; sys.argv = ['manage.py', 'runserver', '8422']; " + PRINT_SITE_URL,
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        SITE_URL="https://cluster.example.org",
+    )
+    assert runserver.returncode == 0, runserver.stderr
+    assert runserver.stdout.split() == ["https://cluster.example.org"] * 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["runserver", "127.0.0.1:8422"], "http://127.0.0.1:8422"),
+        (["runserver", "--noreload", "8423"], "http://127.0.0.1:8423"),
+        (["runserver", "-v", "2", "localhost:8424"], "http://localhost:8424"),
+        (["runserver", "[::1]:8425", "--nostatic"], "http://[::1]:8425"),
+        (["runserver"], "http://127.0.0.1:8000"),
+        (["seed_demo"], "http://127.0.0.1:8000"),
+    ],
+)
+def test_runserver_in_dev_serves_links_on_its_own_address(argv, expected):
+    """`manage.py runserver [addr:]port` with dev settings and no SITE_URL: links follow the
+    address it serves (options and their values are skipped); other commands keep the default."""
+    result = run_python(
+        f"import sys; sys.argv = ['manage.py', *{argv!r}]; " + PRINT_SITE_URL,
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [expected] * 2
