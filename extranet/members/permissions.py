@@ -83,8 +83,11 @@ def can_manage_members(user, initiative) -> bool:
 
 
 def can_view_personal_data(viewer, subject) -> bool:
-    """Whether ``viewer`` may see ``subject``'s e-mail, phone, photo, organisation, position."""
-    if not viewer.is_authenticated or not viewer.is_active:
+    """Whether ``viewer`` may see ``subject``'s e-mail, phone, photo, organisation, position.
+
+    Nobody sees a blocked account's data (consent withdrawn, or deactivated by the portal
+    admin), the portal admin included: every page that lists people follows this rule."""
+    if not viewer.is_authenticated or not viewer.is_active or not subject.is_active:
         return False
     if viewer.pk == subject.pk or is_portal_admin(viewer):
         return True
@@ -142,21 +145,22 @@ def can_open_groups_index(user) -> bool:
 
 
 def can_view_person(viewer, subject) -> bool:
-    """Whether ``viewer`` may open ``subject``'s member card: exactly the privacy rule, for an
-    active account. Everyone else gets a 404 (the card's existence is not revealed)."""
-    if subject is None or not subject.is_active:
-        return False
-    return can_view_personal_data(viewer, subject)
+    """Whether ``viewer`` may open ``subject``'s member card: exactly the privacy rule (which
+    hides blocked accounts). Everyone else gets a 404 (the card's existence is not revealed)."""
+    return subject is not None and can_view_personal_data(viewer, subject)
 
 
 def people_with_visible_data(viewer, subject_ids) -> frozenset[int]:
     """The ids among ``subject_ids`` whose personal data ``viewer`` may see: the privacy rule
-    of :func:`can_view_personal_data` for a whole page of people in at most one query."""
+    of :func:`can_view_personal_data` (blocked accounts included) for a whole page of people
+    in at most one query."""
     ids = {pk for pk in subject_ids if pk is not None}
     if not ids or not viewer.is_authenticated or not viewer.is_active:
         return frozenset()
     if is_portal_admin(viewer):
-        return frozenset(ids)
+        return frozenset(
+            User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True)
+        )
     visible = {viewer.pk} & ids
     member_of, admin_of = _viewer_memberships(viewer)
     if not member_of or not ids - visible:
@@ -164,7 +168,10 @@ def people_with_visible_data(viewer, subject_ids) -> frozenset[int]:
     from .models import Membership
 
     rows = Membership.objects.filter(
-        user_id__in=ids - visible, initiative_id__in=member_of, status__in=_APPLIED_STATUSES
+        user_id__in=ids - visible,
+        user__is_active=True,
+        initiative_id__in=member_of,
+        status__in=_APPLIED_STATUSES,
     ).values_list("user_id", "initiative_id", "status")
     for user_id, initiative_id, status in rows:
         if initiative_id in admin_of or status == Membership.Status.APPROVED:

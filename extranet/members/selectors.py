@@ -22,19 +22,25 @@ def membership_active(*, user, initiative) -> Membership | None:
     )
 
 
+def _public_organisation_memberships():
+    # An organisation is public while an approved member with an active account lists it
+    # (does not hide it): the initiative pages show those, and nothing else may reveal one.
+    return Membership.objects.filter(
+        status=Membership.Status.APPROVED,
+        user__is_active=True,
+        user__profile__organisation__isnull=False,
+        user__profile__hide_organisation=False,
+    )
+
+
 def organisations_by_initiative(initiative_ids: list[int]) -> dict[int, list[OrganisationItem]]:
     """Distinct organisations of approved members per initiative; public data only.
 
     Members who asked not to be listed are left out. One query however many members.
     """
     rows = (
-        Membership.objects.filter(
-            initiative_id__in=initiative_ids,
-            status=Membership.Status.APPROVED,
-            user__is_active=True,
-            user__profile__organisation__isnull=False,
-            user__profile__hide_organisation=False,
-        )
+        _public_organisation_memberships()
+        .filter(initiative_id__in=initiative_ids)
         .values_list(
             "initiative_id",
             "user__profile__organisation__name",
@@ -58,11 +64,20 @@ def organisations_by_initiative(initiative_ids: list[int]) -> dict[int, list[Org
 # --- Applications and invitations (issue 4, items 3 and 4) ----------------------------------
 
 
+def _pending_applications(initiative):
+    # A blocked account's application (consent withdrawn) waits outside the queue and its
+    # counts: nobody may see the applicant's data, so nobody can decide on it. It comes back
+    # if the portal admin restores the account.
+    return Membership.objects.filter(
+        initiative=initiative, status=Membership.Status.PENDING, user__is_active=True
+    )
+
+
 def applications_pending(*, initiative):
-    """The initiative's pending applications, newest first, with everything the applications
-    page shows (user, profile, organisation) in the same query."""
+    """The initiative's pending applications of active accounts, newest first, with
+    everything the applications page shows (user, profile, organisation) in the same query."""
     return (
-        Membership.objects.filter(initiative=initiative, status=Membership.Status.PENDING)
+        _pending_applications(initiative)
         .select_related("user", "user__profile", "user__profile__organisation")
         .order_by("-applied_at", "-pk")
     )
@@ -82,11 +97,38 @@ def invitations_for_initiative(*, initiative):
 # --- Personal cabinet ---------------------------------------------------------------------------
 
 
-def organisation_names(*, limit: int = 500) -> list[str]:
-    """Existing organisation names, for the cabinet's suggestions (a <datalist>)."""
+ORGANISATION_SUGGESTION_MIN = 3
+ORGANISATION_SUGGESTION_LIMIT = 10
+
+
+def organisation_suggestions(*, query: str) -> list[str]:
+    """Names of public organisations (as the published initiatives' pages list them) that
+    contain every word of ``query``, case-insensitively (Cyrillic too), by name; at most
+    ORGANISATION_SUGGESTION_LIMIT, none for a query shorter than ORGANISATION_SUGGESTION_MIN.
+
+    Control and format characters are dropped first (PostgreSQL refuses NUL; invisible
+    characters would only hide a match); a query longer than a name cannot match.
+    """
+    import unicodedata
+
+    from django.db.models import Q
+
     from .models import Organisation
 
-    return list(Organisation.objects.order_by("name").values_list("name", flat=True)[:limit])
+    query = "".join(ch for ch in query or "" if unicodedata.category(ch)[0] != "C").strip()
+    max_length = Organisation._meta.get_field("name").max_length
+    if not ORGANISATION_SUGGESTION_MIN <= len(query) <= max_length:
+        return []
+    name = "user__profile__organisation__name"
+    rows = _public_organisation_memberships().filter(initiative__live=True)
+    for term in query.split():
+        matches = Q()
+        for variant in _search_variants(term):
+            matches |= Q(**{f"{name}__icontains": variant})
+        rows = rows.filter(matches)
+    return list(
+        rows.order_by(name).values_list(name, flat=True).distinct()[:ORGANISATION_SUGGESTION_LIMIT]
+    )
 
 
 def memberships_of(*, user) -> list[Membership]:
@@ -190,9 +232,7 @@ def directory_members(*, initiative, query: str = ""):
 
 def pending_count(*, initiative) -> int:
     """How many applications to ``initiative`` wait for a decision («Неподтвержденные (N)»)."""
-    return Membership.objects.filter(
-        initiative=initiative, status=Membership.Status.PENDING
-    ).count()
+    return _pending_applications(initiative).count()
 
 
 def person_memberships(*, subject) -> list[Membership]:
@@ -230,7 +270,10 @@ def groups_overview(*, initiative_ids=None) -> list:
             ),
             pending_count=Count(
                 "memberships",
-                filter=Q(memberships__status=Membership.Status.PENDING),
+                filter=Q(
+                    memberships__status=Membership.Status.PENDING,
+                    memberships__user__is_active=True,
+                ),
                 distinct=True,
             ),
         ).order_by("title", "pk")

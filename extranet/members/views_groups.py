@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from initiatives.models import InitiativePage
 
-from . import selectors
+from . import permissions, selectors
 from .invitations import (
     InvitationError,
     InvitationStatus,
@@ -34,7 +34,6 @@ from .invitations import (
     invitation_status,
 )
 from .models import Invitation, Membership
-from .permissions import can_manage_members
 from .services import MembershipError, membership_approve, membership_reject
 
 logger = logging.getLogger(__name__)
@@ -60,7 +59,7 @@ def _initiative_for_manager(request, slug: str) -> InitiativePage:
     initiative = InitiativePage.objects.live().filter(slug=slug).first()
     if initiative is None:
         raise Http404
-    if not can_manage_members(request.user, initiative):
+    if not permissions.can_manage_members(request.user, initiative):
         raise PermissionDenied
     return initiative
 
@@ -70,21 +69,33 @@ def _applications_url(initiative) -> str:
 
 
 def _pending_membership(initiative, membership_id: int) -> Membership:
-    # Another initiative's membership (a forged id) is simply not found here.
-    return get_object_or_404(Membership, pk=membership_id, initiative=initiative)
+    # Another initiative's membership (a forged id) is simply not found here, nor is a
+    # blocked account's: the queue does not show it (selectors.applications_pending).
+    return get_object_or_404(
+        Membership, pk=membership_id, initiative=initiative, user__is_active=True
+    )
 
 
 @login_required
 def applications(request, slug):
-    """«Неподтвержденные (N)»: pending applicants' submitted data with the decision buttons."""
+    """«Неподтвержденные (N)»: pending applicants' submitted data with the decision buttons,
+    for each applicant the privacy rule lets the viewer see (one query for the page)."""
     initiative = _initiative_for_manager(request, slug)
     page_obj = Paginator(selectors.applications_pending(initiative=initiative), PER_PAGE).get_page(
         request.GET.get("page")
     )
+    visible = permissions.people_with_visible_data(
+        request.user, [m.user_id for m in page_obj.object_list]
+    )
     return TemplateResponse(
         request,
         "members/groups/applications.html",
-        {"initiative": initiative, "page_obj": page_obj, "pending_count": page_obj.paginator.count},
+        {
+            "initiative": initiative,
+            "page_obj": page_obj,
+            "visible": visible,
+            "pending_count": page_obj.paginator.count,
+        },
     )
 
 
