@@ -28,13 +28,13 @@ urlpatterns = [
     # (The Django admin stays for the task queue; its other pages need a signed-in staff user.)
     path(
         "django-admin/login/",
-        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        views.AdminLoginRedirectView.as_view(),
         name="django_admin_login_redirect",
     ),
     path("django-admin/", admin.site.urls),
     path(
         "admin/login/",
-        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        views.AdminLoginRedirectView.as_view(),
         name="wagtailadmin_login_redirect",
     ),
     # Wagtail's reset form, its done/complete pages and its (Django-token) confirm links.

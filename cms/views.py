@@ -10,12 +10,14 @@ import uuid
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.generic import RedirectView
 from django.views.i18n import set_language as django_set_language
 
 logger = logging.getLogger(__name__)
@@ -109,3 +111,18 @@ def set_language(request):
             else:
                 request.GET = data
     return django_set_language(request)
+
+
+class AdminLoginRedirectView(RedirectView):
+    """The Django and Wagtail admins' login pages: guests go to allauth's login (its rate
+    limits and e-mail verification apply), keeping ``next``. A signed-in person arrives here
+    only without access to that admin; allauth would send them straight back to it, round and
+    round, so they are refused instead."""
+
+    pattern_name = "account_login"
+    query_string = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        if self.request.user.is_authenticated:
+            raise PermissionDenied
+        return super().get_redirect_url(*args, **kwargs)

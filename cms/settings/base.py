@@ -185,8 +185,9 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_ADAPTER = "extranet.members.adapter.AccountAdapter"
 # Sign-up also asks for first and last name and an explicit, recorded consent.
 ACCOUNT_FORMS = {"signup": "extranet.members.forms.SignupForm"}
-# The Wagtail admin signs people in through allauth's login (its rate limits and checks apply).
-WAGTAILADMIN_LOGIN_URL = "account_login"
+# The Wagtail admin signs people in through allauth's login (its rate limits and checks apply),
+# by way of cms.views.AdminLoginRedirectView, which refuses signed-in people without access.
+WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login_redirect"
 # Wagtail's own reset form has no rate limit; cms/urls.py sends it to allauth's, and this
 # keeps Wagtail's pages from linking to it.
 WAGTAIL_PASSWORD_RESET_ENABLED = False

@@ -151,3 +151,13 @@ def test_wagtail_login_page_does_not_offer_its_own_reset(rf: RequestFactory, hom
     request.session = {}
     response = wagtail_account.LoginView.as_view()(request)
     assert not response.context_data["show_password_reset"]
+
+
+@pytest.mark.parametrize("url", ["/django-admin/", "/admin/"])
+def test_signed_in_person_without_admin_access_is_refused_not_looped(client, home_page, url):
+    """A signed-in account without access to an admin is refused (403) on its way there;
+    allauth's login would otherwise send them straight back, round and round."""
+    client.force_login(UserFactory(email="member@example.com"))
+    response = client.get(url, follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) == 1
