@@ -79,7 +79,6 @@ def cabinet(request):
             "profile": profile,
             "memberships": memberships,
             "has_approved": any(m.status == Membership.Status.APPROVED for m in memberships),
-            "organisation_names": selectors.organisation_names(),
         },
     )
 
