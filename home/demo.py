@@ -216,3 +216,8 @@ def seed(ctx: DemoContext) -> None:
         site_settings.address = "Республика Беларусь"
         site_settings.privacy_policy_page = privacy
         site_settings.save()
+    # Apart from the block above, so sites seeded before the footer had these fields get them.
+    if site_settings.about_page_id is None or site_settings.contacts_page_id is None:
+        site_settings.about_page_id = site_settings.about_page_id or about.pk
+        site_settings.contacts_page_id = site_settings.contacts_page_id or contacts.pk
+        site_settings.save()

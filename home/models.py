@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -92,6 +93,27 @@ class SiteSettings(BaseSiteSetting):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    about_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("about page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Linked from the footer of every page."),
+    )
+    contacts_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("contacts page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Linked from the footer of every page."),
+    )
+
+    # The footer lists the chosen pages in this order.
+    FOOTER_PAGE_FIELDS = ("about_page", "contacts_page", "privacy_policy_page")
 
     panels = [
         FieldPanel("organisation_name"),
@@ -99,7 +121,10 @@ class SiteSettings(BaseSiteSetting):
             [FieldPanel("contact_email"), FieldPanel("contact_phone"), FieldPanel("address")],
             heading=_("Contacts"),
         ),
-        PageChooserPanel("privacy_policy_page"),
+        MultiFieldPanel(
+            [PageChooserPanel(name) for name in FOOTER_PAGE_FIELDS],
+            heading=_("Footer pages"),
+        ),
     ]
 
     class Meta:
@@ -107,3 +132,11 @@ class SiteSettings(BaseSiteSetting):
 
     def __str__(self):
         return str(self._meta.verbose_name)
+
+    @cached_property
+    def footer_pages(self) -> list[Page]:
+        """The chosen pages that are live, in footer order. One query for all of them: the
+        footer is on every page, and each foreign key read alone would cost one."""
+        ids = [getattr(self, f"{name}_id") for name in self.FOOTER_PAGE_FIELDS]
+        found = Page.objects.live().in_bulk([pk for pk in ids if pk])
+        return [found[pk] for pk in ids if pk in found]

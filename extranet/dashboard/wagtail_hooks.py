@@ -1,4 +1,5 @@
-"""«Участники» in Wagtail admin (wagtail-modeladmin): users, memberships and organisations.
+"""«Участники» in Wagtail admin (wagtail-modeladmin): users, memberships and organisations;
+and the portal admin's links in the site's header (register_nav_links).
 
 Only portal admins see these registries (personal data); editors get neither the menu nor the
 URLs. A membership's role changes only through ``membership_set_role`` so the initiative's
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
@@ -21,8 +23,14 @@ from wagtail_modeladmin.views import EditView, IndexView
 
 from extranet.members.models import Membership, Organisation, User
 from extranet.members.services import MembershipError, membership_set_role
+from extranet.members.templatetags.cabinet_tags import NAV_LINKS_HOOK
 
-from .permissions import can_change_roles, can_merge_organisations, can_view_all_users
+from .permissions import (
+    can_change_roles,
+    can_merge_organisations,
+    can_view_all_users,
+    can_view_initiatives_registry,
+)
 from .selectors import phone_text, spreadsheet_safe
 
 
@@ -209,3 +217,14 @@ class ParticipantsGroup(ModelAdminGroup):
     menu_icon = "group"
     menu_order = 250
     items = (UserModelAdmin, MembershipModelAdmin, OrganisationModelAdmin)
+
+
+@hooks.register(NAV_LINKS_HOOK)
+def portal_admin_nav_links(user):
+    """Seed 000's portal-admin header: «Все пользователи», «Кластерные инициативы»."""
+    links = []
+    if can_view_all_users(user):
+        links.append((_("All users"), reverse("dashboard:users")))
+    if can_view_initiatives_registry(user):
+        links.append((_("Cluster initiatives"), reverse("dashboard:initiatives")))
+    return links

@@ -2,7 +2,9 @@
 
 Counters («Сообщения (N)», notifications) come from the feature apps, which register a
 function with the Wagtail hook ``register_nav_counter``: ``fn(user) -> dict[str, int]``.
-Members imports no feature app; they plug in here (DESIGN.md, "Layout").
+Links («Все пользователи», «Кластерные инициативы» of the portal admin) come the same way,
+through ``register_nav_links``. Members imports no feature app; they plug in here (DESIGN.md,
+"Layout").
 """
 
 from django import template
@@ -13,6 +15,9 @@ from ..permissions import can_open_groups_index, is_portal_admin
 register = template.Library()
 
 NAV_COUNTER_HOOK = "register_nav_counter"
+# Links a feature app adds to the account menu (the portal admin's tools):
+# ``fn(user) -> list[tuple[str, str]]`` of (label, url), asked once per request.
+NAV_LINKS_HOOK = "register_nav_links"
 
 
 @register.simple_tag(takes_context=True)
@@ -30,6 +35,24 @@ def nav_counter(context, name):
                 cache[key] = cache.get(key, 0) + int(value)
         request._nav_counters = cache
     return cache.get(name, 0)
+
+
+@register.simple_tag(takes_context=True)
+def nav_links(context):
+    """The hooks' links as dicts of label, url and current (the page being shown)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    links = getattr(request, "_nav_links", None)
+    if links is None:
+        links = [
+            {"label": label, "url": url, "current": request.path == url}
+            for provider in hooks.get_hooks(NAV_LINKS_HOOK)
+            for label, url in provider(user)
+        ]
+        request._nav_links = links
+    return links
 
 
 @register.filter

@@ -115,3 +115,58 @@ def test_pending_member_or_bad_role_gives_a_message_not_a_change(client, people,
     assert "Unknown role." in response.content.decode()
     assert _membership(people["member"], gorki).role == "member"
     assert not _can_edit(people["member"], gorki)
+
+
+# --- The portal admin's menu (issue 9, item 15) -------------------------------------------------
+
+ADMIN_LINKS = ('href="/cabinet/admin/users/"', 'href="/cabinet/admin/initiatives/"')
+
+
+def _account_menu(html):
+    start = html.index('class="user-menu"')
+    return html[start : html.index("</nav>", start)]
+
+
+@pytest.mark.parametrize(
+    ("extranet_client", "role"), [(r, r) for r in EXTRANET_ROLES], indirect=["extranet_client"]
+)
+def test_only_the_portal_admin_has_the_admin_pages_in_the_header(extranet_client, role, home_page):
+    """Seed 000's portal-admin header: «Все пользователи» and «Кластерные инициативы» (the
+    registry) appear in the account menu of the portal admin, on public and cabinet pages
+    alike, and for no other role."""
+    for url in ("/", "/search/"):
+        html = extranet_client.get(url).content.decode()
+        menu = _account_menu(html)
+        for link in ADMIN_LINKS:
+            if role == "portal_admin":
+                assert link in menu, (url, link)
+            else:
+                assert link not in html, (role, url, link)
+    if role == "portal_admin":
+        assert "Все пользователи" in menu and "Кластерные инициативы" in menu
+        assert menu.index("/cabinet/admin/users/") < menu.index("/cabinet/admin/initiatives/")
+
+
+def test_the_current_admin_page_is_marked_in_the_header(client, people):
+    """On «All users» the header's link says it is the current page."""
+    client.force_login(people["portal_admin"])
+    menu = _account_menu(client.get("/cabinet/admin/users/").content.decode())
+    assert 'href="/cabinet/admin/users/" aria-current="page"' in menu
+    assert 'href="/cabinet/admin/initiatives/" aria-current' not in menu
+
+
+def test_the_superuser_has_the_admin_pages_in_the_header(client, superuser, home_page):
+    """A superuser is a portal admin (permissions.is_portal_admin): same menu."""
+    client.force_login(superuser)
+    menu = _account_menu(client.get("/").content.decode())
+    assert all(link in menu for link in ADMIN_LINKS)
+
+
+def test_editors_keep_the_wagtail_admin_link(client, people, home_page):
+    """The editor's way into Wagtail admin (Wagtail's user bar) stays on the site's pages,
+    the cabinet's included (a guard: the new menu must not replace it)."""
+    client.force_login(people["editor"])
+    for url in ("/", "/cabinet/"):
+        html = client.get(url).content.decode()
+        assert 'id="wagtail-userbar-template"' in html
+        assert '/admin/"' in html[html.index("wagtail-userbar-template") :]
