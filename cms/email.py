@@ -22,10 +22,11 @@ def send_templated_email(
     """Render ``<template>.txt`` and ``<template>.html`` with ``context`` and send them.
 
     ``subject`` is folded onto one line (a header never carries a line break). The context
-    gets ``site_url`` (``settings.SITE_URL``) unless it has one. Returns the number of
-    messages sent (1), as Django's ``send`` does; errors of the mail backend propagate.
+    gets ``site_url`` (``settings.SITE_URL``) and ``platform_name`` (``settings.PLATFORM_NAME``,
+    for the greeting or signature) unless it has them. Returns the number of messages sent (1),
+    as Django's ``send`` does; errors of the mail backend propagate.
     """
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {"site_url": settings.SITE_URL, "platform_name": settings.PLATFORM_NAME, **context}
     text_body = render_to_string(f"{template}.txt", context)
     html_body = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from .env import BASE_DIR, env_bool, env_int, env_list, env_str
 
@@ -20,6 +19,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # set, `make run` passes the address it serves as CMS_DEFAULT_SITE_URL (dev.py also follows
 # runserver's own address), so links never point at a port nobody listens on.
 SITE_URL = env_str("SITE_URL", env_str("CMS_DEFAULT_SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+
+# The platform's name (seed 000's), a proper name shown as is in every language: the header
+# and footer, page titles, the Wagtail admin, the sender and the text of every e-mail.
+PLATFORM_NAME = env_str("PLATFORM_NAME", "Кластерная ИТ-платформа")
+# allauth would prefix its subjects with the request's host ("[127.0.0.1:8000] ...").
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PLATFORM_NAME}] "
 
 # The project's own apps, in dependency order: the demo data command seeds them in this order.
 PROJECT_APPS = [
@@ -328,13 +333,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Кластерная платформа <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{PLATFORM_NAME} <noreply@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("Admin", address) for address in env_list("ADMIN_EMAILS")]
 
 # --- Wagtail --------------------------------------------------------------------------------------
 
-WAGTAIL_SITE_NAME = _("Cluster initiatives platform")
+WAGTAIL_SITE_NAME = PLATFORM_NAME
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
