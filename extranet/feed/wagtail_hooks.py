@@ -1,11 +1,16 @@
-"""The feed plugs into the initiative pages' delete guard (initiatives.extensions)."""
+"""The feed plugs into the initiative pages' delete guard (initiatives.extensions) and into
+the members app's data export (extranet.members.exports)."""
 
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from extranet.members.exports import ACCOUNT_EXPORT_HOOK
 from initiatives.extensions import HOOK_DELETE_GUARD
 
+from . import exports
 from .models import Post
+
+hooks.register(ACCOUNT_EXPORT_HOOK, exports.account_export)
 
 
 @hooks.register(HOOK_DELETE_GUARD)

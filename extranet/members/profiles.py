@@ -14,6 +14,8 @@ from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .exports import absolute_url, account_export_sections
+from .invitations import invitation_status
 from .models import Consent, Invitation, Membership, Organisation, Profile, User
 from .services import membership_apply
 
@@ -90,17 +92,51 @@ def profile_update(
     return membership
 
 
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _invitations_export(*, user: User) -> dict[str, list[dict[str, Any]]]:
+    now = timezone.now()
+    rows = (
+        Invitation.objects.filter(
+            Q(email__iexact=user.email) | Q(accepted_by=user) | Q(invited_by=user)
+        )
+        .select_related("initiative", "invited_by")
+        .order_by("created_at", "pk")
+    )
+    received, sent = [], []
+    for invitation in rows:
+        item = {
+            "initiative": invitation.initiative.title,
+            "initiative_slug": invitation.initiative.slug,
+            "status": invitation_status(invitation, now=now),
+            "sent_at": _iso(invitation.created_at),
+            "expires_at": _iso(invitation.expires_at),
+            "accepted_at": _iso(invitation.accepted_at),
+            "revoked_at": _iso(invitation.revoked_at),
+        }
+        if invitation.invited_by_id == user.pk:
+            sent.append({**item, "email": invitation.email})
+        if invitation.accepted_by_id == user.pk or invitation.email.lower() == user.email.lower():
+            invited_by = invitation.invited_by
+            received.append({**item, "invited_by": str(invited_by) if invited_by else ""})
+    return {"invitations_received": received, "invitations_sent": sent}
+
+
 def account_export(*, user: User) -> dict[str, Any]:
-    """Everything the platform keeps about ``user`` that they entered or agreed to."""
+    """Everything the platform keeps about ``user``: what they entered or agreed to, the
+    invitations to and from them, and the feature apps' sections (their posts, comments,
+    files, ...: :mod:`extranet.members.exports`). A fixed number of queries."""
     profile = Profile.objects.filter(user=user).select_related("organisation").first()
-    return {
+    export = {
         "user": {
             "id": user.pk,
             "email": user.email,
             "first_name": user.first_name,
             "last_name": user.last_name,
             "date_joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "last_login": _iso(user.last_login),
         },
         "profile": None
         if profile is None
@@ -109,6 +145,7 @@ def account_export(*, user: User) -> dict[str, Any]:
             "position": profile.position,
             "phone": str(profile.phone) if profile.phone else "",
             "has_photo": bool(profile.photo),
+            "photo_url": absolute_url("profile_photo", user_id=user.pk) if profile.photo else "",
             "newsletter": profile.newsletter,
             "hide_organisation": profile.hide_organisation,
             "updated_at": profile.updated_at.isoformat(),
@@ -121,7 +158,7 @@ def account_export(*, user: User) -> dict[str, Any]:
                 "role": m.role,
                 "message": m.message,
                 "applied_at": m.applied_at.isoformat(),
-                "decided_at": m.decided_at.isoformat() if m.decided_at else None,
+                "decided_at": _iso(m.decided_at),
                 "decision_reason": m.decision_reason,
             }
             for m in Membership.objects.filter(user=user).select_related("initiative")
@@ -131,11 +168,14 @@ def account_export(*, user: User) -> dict[str, Any]:
                 "policy_version": c.policy_version,
                 "purpose": c.purpose,
                 "given_at": c.given_at.isoformat(),
-                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+                "withdrawn_at": _iso(c.withdrawn_at),
             }
             for c in Consent.objects.filter(user=user)
         ],
+        **_invitations_export(user=user),
     }
+    export.update(account_export_sections(user=user, taken=export.keys()))
+    return export
 
 
 @transaction.atomic

@@ -207,3 +207,58 @@ def test_privacy_policy_says_what_is_kept_after_deletion():
     text = " ".join(str(block) for block in PRIVACY_BODY)
     assert "Удалённый пользователь" in text
     assert "приглашения" in text
+
+
+# --- The export holds everything about the person (issue 9, item 8) -------------------------
+
+
+def test_data_export_holds_invitations_received_and_sent(client, people, gorki, polotsk):
+    """The export lists the invitations sent to the person's address (initiative, who sent
+    it, dates, status) and those they sent as an admin (initiative, address, dates, status),
+    and no invitation between two other people."""
+    me = people["initiative_admin"]
+    _invite(polotsk, me.email, people["portal_admin"])
+    _invite(gorki, "friend@example.com", me)
+    _invite(polotsk, "stranger@example.com", people["portal_admin"])
+    client.force_login(me)
+    data = json.loads(client.get("/cabinet/data.json").content)
+    [received] = data["invitations_received"]
+    assert received["initiative_slug"] == "polotsk"
+    assert received["invited_by"] == str(people["portal_admin"])
+    assert received["status"] == "pending"
+    assert received["sent_at"] and received["expires_at"]
+    assert received["accepted_at"] is None
+    [sent] = data["invitations_sent"]
+    assert (sent["initiative_slug"], sent["email"], sent["status"]) == (
+        "gorki",
+        "friend@example.com",
+        "pending",
+    )
+    assert "stranger@example.com" not in json.dumps(data)
+
+
+def test_data_export_takes_sections_from_registered_apps(people):
+    """Feature apps add their sections through the members_account_export hook (members
+    imports none of them); a section name that clashes with another is refused loudly."""
+    from django.core.exceptions import ImproperlyConfigured
+    from wagtail import hooks
+
+    from extranet.members.exports import ACCOUNT_EXPORT_HOOK
+    from extranet.members.profiles import account_export
+
+    me = people["member"]
+
+    def section(*, user):
+        return {"bookings": [user.pk]}
+
+    with hooks.register_temporarily(ACCOUNT_EXPORT_HOOK, section):
+        assert account_export(user=me)["bookings"] == [me.pk]
+
+    def clash(*, user):
+        return {"consents": []}
+
+    with (
+        hooks.register_temporarily(ACCOUNT_EXPORT_HOOK, clash),
+        pytest.raises(ImproperlyConfigured),
+    ):
+        account_export(user=me)
