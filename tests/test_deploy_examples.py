@@ -285,13 +285,17 @@ def test_systemd_worker_unit_runs_db_worker():
 # --- configuration docs ---------------------------------------------------------------------------
 
 
+# Set by tools for the settings to read, never by whoever configures the site.
+TOOL_VARIABLES = {"PYTEST_XDIST_WORKER"}  # pytest-xdist names each worker (cms/settings/test.py)
+
+
 def _names_read_by_settings() -> set[str]:
     names = {"DJANGO_SETTINGS_MODULE"}
     for path in sorted((ROOT / "cms" / "settings").glob("*.py")):
         source = path.read_text(encoding="utf-8")
         names |= set(ENV_CALL.findall(source))
         names |= set(OS_ENVIRON_READ.findall(source))
-    return names
+    return names - TOOL_VARIABLES
 
 
 def _names_in_env_example() -> set[str]:
