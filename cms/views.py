@@ -9,6 +9,7 @@ import uuid
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -83,9 +84,10 @@ def robots_txt(request):
 
 
 def server_error(request, template_name="500.html"):
-    """Render the 500 page without the request context: whatever broke may break it too."""
+    """Render the 500 page without the request context: whatever broke may break it too.
+    The platform's name is a plain setting, safe to pass when nothing else is."""
     try:
-        body = loader.get_template(template_name).render({})
+        body = loader.get_template(template_name).render({"PLATFORM_NAME": settings.PLATFORM_NAME})
     except Exception:  # the last resort must not raise
         logger.exception("The 500 page itself failed to render")
         body = "<h1>500</h1>"

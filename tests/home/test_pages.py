@@ -112,6 +112,15 @@ def test_500_page_renders_without_context(rf):
     assert "/static/css/" in html
 
 
+@override_settings(DEBUG=False, PLATFORM_NAME="Платформа «Тест»")
+def test_500_page_carries_the_platform_name(rf):
+    """The standalone 500 page names the platform by the one setting, like every other page."""
+    from cms.views import server_error
+
+    html = server_error(rf.get("/")).content.decode()
+    assert html.count("Платформа «Тест»") >= 2  # the title and the brand
+
+
 def test_sitemap_lists_live_pages(client, home_page):
     """sitemap.xml lists live pages and leaves drafts out."""
     StandardPageFactory(parent=home_page, slug="about")
