@@ -170,3 +170,32 @@ def test_editors_keep_the_wagtail_admin_link(client, people, home_page):
         html = client.get(url).content.decode()
         assert 'id="wagtail-userbar-template"' in html
         assert '/admin/"' in html[html.index("wagtail-userbar-template") :]
+
+
+def test_the_admin_links_cost_no_query(client, people, home_page):
+    """The portal admin's two header links reuse the per-request portal-admin check: the page
+    runs as many queries as without them (so every page's query budget holds)."""
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail import hooks
+
+    from extranet.members.templatetags import cabinet_tags
+
+    def get_hooks_but_links(name):
+        return [] if name == cabinet_tags.NAV_LINKS_HOOK else real_get_hooks(name)
+
+    real_get_hooks = hooks.get_hooks
+    client.force_login(people["portal_admin"])
+    client.get("/")  # warm Wagtail's per-process caches
+    with CaptureQueriesContext(connection) as with_links:
+        html = client.get("/").content.decode()
+    assert all(link in html for link in ADMIN_LINKS)
+    with (
+        mock.patch.object(cabinet_tags.hooks, "get_hooks", get_hooks_but_links),
+        CaptureQueriesContext(connection) as without_links,
+    ):
+        html = client.get("/").content.decode()
+    assert not any(link in html for link in ADMIN_LINKS)
+    assert len(with_links) == len(without_links)
