@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 from django.urls import reverse
 
+from extranet.members.permissions import people_with_visible_data
 from initiatives.models import InitiativeIndexPage, InitiativePage
 
 
@@ -61,9 +62,10 @@ def initiative_add_url() -> str | None:
 
 # --- All users («Все пользователи») ------------------------------------------------------------
 
-# The membership statuses the «All users» list shows and filters by; "none" means no open
-# (pending) or current (approved) membership.
-USER_STATUS_FILTERS = ("approved", "pending", "rejected", "none")
+# The statuses the «All users» list shows and filters by: the membership statuses; "none"
+# means no open (pending) or current (approved) membership; "blocked" is the account's (consent
+# withdrawn), whose memberships the list does not show, so the others never match it.
+USER_STATUS_FILTERS = ("approved", "pending", "rejected", "none", "blocked")
 _SHOWN_STATUSES = ("pending", "approved", "rejected")
 
 
@@ -106,6 +108,10 @@ class MembershipRow:
 
 @dataclass(frozen=True)
 class UserRow:
+    """One person of «All users». A blocked account (consent withdrawn) keeps only its
+    identity (name, login e-mail) and ``is_blocked``: the privacy rule refuses its profile data
+    and memberships to the portal admin too."""
+
     user: object  # extranet.members.models.User
     name: str
     email: str
@@ -113,17 +119,54 @@ class UserRow:
     organisation: str
     position: str
     memberships: list[MembershipRow]
+    is_blocked: bool = False
 
     @property
     def is_admin(self) -> bool:
         return any(m.is_admin for m in self.memberships)
 
 
-def all_users(*, filters: UserFilters | None = None):
+def _spellings(term: str) -> set[str]:
+    # SQLite folds case for ASCII only: also try the usual spellings of a Cyrillic word.
+    return {term, term.lower(), term.upper(), term.capitalize()}
+
+
+def users_search(users, *, viewer, q: str):
+    """``users`` whose name, e-mail or organisation holds every word of ``q``. The
+    organisation finds only people whose organisation ``viewer`` may see (not a blocked
+    account's), else the search would reveal it: two queries more however many words."""
+    from django.db.models import Q
+
+    from extranet.members.models import User
+
+    terms = q.split()
+    if not terms:
+        return users
+    in_organisation = Q()
+    for term in terms:
+        for variant in _spellings(term):
+            in_organisation |= Q(profile__organisation__name__icontains=variant)
+    found = User.objects.filter(in_organisation).values_list("pk", flat=True)
+    by_organisation = people_with_visible_data(viewer, list(found))
+    for term in terms:
+        matches = Q()
+        for variant in _spellings(term):
+            matches |= (
+                Q(first_name__icontains=variant)
+                | Q(last_name__icontains=variant)
+                | Q(email__icontains=variant)
+                | Q(profile__organisation__name__icontains=variant, pk__in=by_organisation)
+            )
+        users = users.filter(matches)
+    return users
+
+
+def all_users(*, viewer, filters: UserFilters | None = None):
     """Every registered user matching ``filters``, with profile and memberships prefetched.
 
     The queryset costs three queries however long it is (users, memberships, initiatives
-    joined in); turn it into rows with ``user_rows``.
+    joined in), two more with a search (``users_search``); turn it into rows with
+    ``user_rows``.
     """
     from django.db.models import Prefetch, Q
 
@@ -139,20 +182,14 @@ def all_users(*, filters: UserFilters | None = None):
             to_attr="shown_memberships",
         )
     )
-    for term in filters.q.split():
-        # SQLite folds case for ASCII only: also try the usual spellings of a Cyrillic word.
-        matches = Q()
-        for variant in {term, term.lower(), term.upper(), term.capitalize()}:
-            matches |= (
-                Q(first_name__icontains=variant)
-                | Q(last_name__icontains=variant)
-                | Q(email__icontains=variant)
-                | Q(profile__organisation__name__icontains=variant)
-            )
-        users = users.filter(matches)
+    users = users_search(users, viewer=viewer, q=filters.q)
+    if filters.status == "blocked":
+        return users.filter(is_active=False).order_by("last_name", "first_name", "email")
     scope = Q()
     if filters.initiative_id:
         scope &= Q(initiative_id=filters.initiative_id)
+    if filters.initiative_id or filters.status:
+        users = users.filter(is_active=True)
     if filters.status == "none":
         active = Membership.objects.filter(scope, status__in=Membership.ACTIVE_STATUSES)
         users = users.exclude(pk__in=active.values("user_id"))
@@ -172,10 +209,22 @@ def _profile(user):
         return None
 
 
-def user_row(user) -> UserRow:
-    """One user of ``all_users`` with everything the list and the exports show."""
+def user_row(user, *, shows_data: bool) -> UserRow:
+    """One user of ``all_users`` with everything the list and the exports show; without
+    ``shows_data`` (the privacy rule's answer) only the account's name and login e-mail."""
     from extranet.members.models import Membership
 
+    if not shows_data:
+        return UserRow(
+            user=user,
+            name=user.get_full_name() or user.email,
+            email=user.email,
+            phone="",
+            organisation="",
+            position="",
+            memberships=[],
+            is_blocked=not user.is_active,
+        )
     profile = _profile(user)
     memberships = [
         MembershipRow(
@@ -197,11 +246,22 @@ def user_row(user) -> UserRow:
         organisation=profile.organisation.name if profile and profile.organisation else "",
         position=profile.position if profile else "",
         memberships=memberships,
+        is_blocked=not user.is_active,
     )
 
 
-def user_rows(users) -> list[UserRow]:
-    return [user_row(user) for user in users]
+def user_rows(users, *, viewer) -> list[UserRow]:
+    """``users`` as rows for ``viewer``, the privacy rule asked once for all of them."""
+    users = list(users)
+    visible = people_with_visible_data(viewer, [user.pk for user in users])
+    return [user_row(user, shows_data=user.pk in visible) for user in users]
+
+
+def account_status(user) -> str:
+    """The account's state as the lists and exports name it."""
+    from django.utils.translation import gettext as _
+
+    return _("Blocked (consent withdrawn)") if not user.is_active else _("Active")
 
 
 def initiative_choices() -> list[tuple[int, str]]:
@@ -241,7 +301,7 @@ def spreadsheet_safe(value: str, *, is_phone: bool = False) -> str:
     return value
 
 
-def user_export_table(users) -> tuple[list[str], list[list[str]]]:
+def user_export_table(users, *, viewer) -> tuple[list[str], list[list[str]]]:
     """Headings and rows of the «All users» CSV/XLSX export (the same columns for both)."""
     from django.utils.translation import gettext as _
 
@@ -253,10 +313,11 @@ def user_export_table(users) -> tuple[list[str], list[list[str]]]:
         _("Position"),
         _("Initiatives"),
         _("Registered"),
+        _("Status"),
     ]
     rows = []
-    for user in users:
-        row = user_row(user)
+    for row in user_rows(users, viewer=viewer):
+        user = row.user
         initiatives = "; ".join(
             f"{m.initiative_title} ({m.status_label}"
             + (f", {_('Administrator')}" if m.is_admin else "")
@@ -272,6 +333,7 @@ def user_export_table(users) -> tuple[list[str], list[list[str]]]:
                 spreadsheet_safe(row.position),
                 spreadsheet_safe(initiatives),
                 user.date_joined.strftime("%Y-%m-%d"),
+                account_status(user),
             ]
         )
     return headings, rows

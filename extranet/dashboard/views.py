@@ -54,8 +54,8 @@ def _export_filename(extension: str) -> str:
     return f"users-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-def _users_csv(users) -> HttpResponse:
-    headings, rows = user_export_table(users)
+def _users_csv(users, *, viewer) -> HttpResponse:
+    headings, rows = user_export_table(users, viewer=viewer)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_export_filename("csv")}"'
     response.write("\ufeff")  # The BOM makes Excel read the file as UTF-8 (Cyrillic names).
@@ -65,10 +65,10 @@ def _users_csv(users) -> HttpResponse:
     return response
 
 
-def _users_xlsx(users) -> HttpResponse:
+def _users_xlsx(users, *, viewer) -> HttpResponse:
     from openpyxl import Workbook
 
-    headings, rows = user_export_table(users)
+    headings, rows = user_export_table(users, viewer=viewer)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Users"))
     sheet.append(headings)
@@ -85,23 +85,25 @@ def _users_xlsx(users) -> HttpResponse:
 
 
 def users_view(request):
-    """«Кабинет администратора портала → Все пользователи» (seed 000): everyone's data,
-    filters, search, pagination, CSV/XLSX export and the initiative admin role switches."""
+    """«Кабинет администратора портала → Все пользователи» (seed 000): everyone's data (but a
+    blocked account's, which the privacy rule refuses), filters, search, pagination, CSV/XLSX
+    export and the initiative admin role switches."""
     if not can_view_all_users(request.user):
         raise PermissionDenied
     filters = UserFilters.from_query(request.GET)
-    users = all_users(filters=filters)
+    users = all_users(viewer=request.user, filters=filters)
     export = request.GET.get("format")
     if export == "csv":
-        return _users_csv(users)
+        return _users_csv(users, viewer=request.user)
     if export == "xlsx":
-        return _users_xlsx(users)
+        return _users_xlsx(users, viewer=request.user)
     page_obj = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
     status_labels = {
         "approved": _("Approved"),
         "pending": _("Pending"),
         "rejected": _("Rejected"),
         "none": _("No membership"),
+        "blocked": _("Blocked (consent withdrawn)"),
     }
     return TemplateResponse(
         request,
@@ -109,7 +111,7 @@ def users_view(request):
         {
             "filters": filters,
             "page_obj": page_obj,
-            "rows": user_rows(page_obj.object_list),
+            "rows": user_rows(page_obj.object_list, viewer=request.user),
             "initiatives": initiative_choices(),
             "statuses": [(value, status_labels[value]) for value in USER_STATUS_FILTERS],
             "total": page_obj.paginator.count,

@@ -22,6 +22,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_r
 from wagtail_modeladmin.views import EditView, IndexView
 
 from extranet.members.models import Membership, Organisation, User
+from extranet.members.permissions import people_with_visible_data
 from extranet.members.services import MembershipError, membership_set_role
 from extranet.members.templatetags.cabinet_tags import NAV_LINKS_HOOK
 
@@ -31,7 +32,7 @@ from .permissions import (
     can_view_all_users,
     can_view_initiatives_registry,
 )
-from .selectors import phone_text, spreadsheet_safe
+from .selectors import account_status, phone_text, spreadsheet_safe, users_search
 
 
 class PortalAdminPermissionHelper(PermissionHelper):
@@ -85,15 +86,47 @@ class OrganisationButtonHelper(ButtonHelper):
 
 class SafeExportIndexView(IndexView):
     """The list whose CSV and XLSX exports quote text a spreadsheet would run as a formula,
-    the same way as the cabinet's export (only the «phone» column keeps a valid number's «+»)."""
+    the same way as the cabinet's export (only the «phone» column keeps a valid number's «+»).
+    The empty cell's «-» stays as it is: it runs as nothing."""
 
     def to_row_dict(self, item):
+        empty = self.model_admin.get_empty_value_display()
         return {
             key: spreadsheet_safe(value, is_phone=key == "phone")
-            if isinstance(value, str)
+            if isinstance(value, str) and value != empty
             else value
             for key, value in super().to_row_dict(item).items()
         }
+
+
+def _mark_personal_data(viewer, users) -> list:
+    """``users`` as a list, each knowing whether ``viewer`` may see its profile data (the
+    privacy rule, asked once for all: a blocked account's is refused to the portal admin)."""
+    users = list(users)
+    visible = people_with_visible_data(viewer, [user.pk for user in users])
+    for user in users:
+        user.shows_personal_data = user.pk in visible
+    return users
+
+
+class UserIndexView(SafeExportIndexView):
+    """The users list and exports: the cabinet's search, and the profile columns only for
+    people the privacy rule lets the viewer see (name, e-mail and status for the others)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return users_search(queryset, viewer=request.user, q=search_term)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The same (evaluated) list the result rows are drawn from.
+        page_obj = context["page_obj"]
+        page_obj.object_list = _mark_personal_data(self.request.user, page_obj.object_list)
+        context["object_list"] = page_obj.object_list
+        return context
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        users = _mark_personal_data(self.request.user, queryset)
+        return super().as_spreadsheet(users, spreadsheet_format)
 
 
 class MembershipRoleEditView(EditView):
@@ -113,6 +146,9 @@ class MembershipRoleEditView(EditView):
 
 
 def _profile(user):
+    """The profile whose data the list may show (see ``UserIndexView``), or None."""
+    if not getattr(user, "shows_personal_data", False):
+        return None
     try:
         return user.profile
     except ObjectDoesNotExist:
@@ -124,10 +160,18 @@ class UserModelAdmin(ModelAdmin):
     menu_label = gettext_lazy("Users")
     menu_icon = "user"
     permission_helper_class = PortalAdminPermissionHelper
-    index_view_class = SafeExportIndexView
+    index_view_class = UserIndexView
     inspect_view_enabled = True
-    list_display = ("full_name", "email", "phone", "organisation", "date_joined")
-    list_export = ["full_name", "email", "phone", "organisation", "position", "date_joined"]
+    list_display = ("full_name", "email", "phone", "organisation", "date_joined", "status")
+    list_export = [
+        "full_name",
+        "email",
+        "phone",
+        "organisation",
+        "position",
+        "date_joined",
+        "status",
+    ]
     export_filename = "users"
     list_filter = ("memberships__initiative", "memberships__status", "is_active")
     list_select_related = ("profile__organisation",)
@@ -170,6 +214,12 @@ class UserModelAdmin(ModelAdmin):
         return profile.position if profile else ""
 
     position.short_description = gettext_lazy("position")
+
+    @staticmethod
+    def status(obj):
+        return account_status(obj)
+
+    status.short_description = gettext_lazy("status")
 
 
 class MembershipModelAdmin(ModelAdmin):

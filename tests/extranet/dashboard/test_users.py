@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import EXTRANET_ROLES
+from tests.extranet.members.test_blocked_people import _block
 from tests.factories import MembershipFactory, OrganisationFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,9 +131,12 @@ def test_pagination_keeps_filters(client, people, gorki):
 def test_constant_number_of_queries(
     client, people, gorki, polotsk, extra, django_assert_max_num_queries
 ):
-    """The page costs the same number of queries with 5 users as with 60."""
+    """The page costs the same number of queries with 5 users as with 60, a fifth of them
+    blocked (the privacy rule is asked once for the page, not per person)."""
     for index in range(extra):
-        MembershipFactory(initiative=gorki if index % 2 else polotsk)
+        membership = MembershipFactory(initiative=gorki if index % 2 else polotsk)
+        if index % 5 == 0:
+            _block(membership.user)
     client.force_login(people["portal_admin"])
     client.get(URL)  # warm caches (site, settings) so both sizes compare the same work
     with django_assert_max_num_queries(16):
@@ -143,7 +147,7 @@ def test_constant_number_of_queries(
 
 def test_csv_export(client, people, gorki):
     """?format=csv is an attachment in UTF-8 with a BOM, with one row per filtered user and
-    the same columns as the list (Cyrillic kept)."""
+    the same columns as the list plus the account's status (Cyrillic kept)."""
     client.force_login(people["portal_admin"])
     response = client.get(URL, {"format": "csv", "initiative": gorki.pk, "status": "approved"})
     assert response["Content-Type"].startswith("text/csv")
@@ -159,6 +163,7 @@ def test_csv_export(client, people, gorki):
         "Position",
         "Initiatives",
         "Registered",
+        "Status",
     ]
     by_email = {row[1]: row for row in rows[1:]}
     admin = people["initiative_admin"]
@@ -241,3 +246,91 @@ def test_invalid_phone_in_the_database_is_quoted(client, people, fmt, stored):
     type(profile).objects.filter(pk=profile.pk).update(phone=stored)
     client.force_login(people["portal_admin"])
     assert _export_row(client, fmt, profile.user.email)[2] == "'" + stored
+
+
+BLOCKED_BADGE = "Blocked (consent withdrawn)"
+
+
+@pytest.fixture(name="blocked")
+def blocked_account(gorki):
+    """A member of Gorki who then withdrew their consent: their account is blocked; their
+    organisation, position and phone are theirs alone (no one else's data matches)."""
+    profile = ProfileFactory(
+        phone="+375297654321",
+        organisation=OrganisationFactory(name="Завод Отозванных Согласий"),
+        position="Главный технолог по отзыву",
+    )
+    MembershipFactory(user=profile.user, initiative=gorki, role="admin")
+    return _block(profile.user)
+
+
+def _blocked_traces(user) -> list[str]:
+    phone = user.profile.phone
+    return [
+        phone.as_international,
+        phone.as_e164,
+        user.profile.organisation.name,
+        user.profile.position,
+    ]
+
+
+def test_blocked_account_shows_only_its_name_email_and_badge(client, people, blocked, gorki):
+    """A blocked account's card in «All users» keeps the name and the login e-mail (what the
+    portal admin acts on) and says it is blocked; its phone, organisation, position and
+    memberships (no role form) are shown to nobody, the portal admin included, as the
+    privacy rule says. An active member's data is still there."""
+    client.force_login(people["portal_admin"])
+    html = client.get(URL).content.decode()
+    assert blocked.email in html and blocked.last_name in html
+    assert BLOCKED_BADGE in html
+    for trace in _blocked_traces(blocked):
+        assert trace not in html, trace
+    # The role forms name the person and the initiative for screen readers.
+    assert f"{blocked.get_full_name()}, {gorki.title}" not in html
+    member = people["member"]
+    assert member.email in html and _phone(member) in html
+    assert member.profile.organisation.name in html
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_blocked_account_in_the_exports(client, people, blocked, fmt):
+    """The CSV and XLSX exports give a blocked account's name, e-mail and the blocked
+    status, and none of its phone, organisation, position or initiatives; an active member's
+    row keeps them."""
+    client.force_login(people["portal_admin"])
+    response = client.get(URL, {"format": fmt})
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = [["" if c is None else str(c) for c in r] for r in sheet.iter_rows(values_only=True)]
+    assert "Status" in rows[0]
+    status = rows[0].index("Status")
+    by_email = {row[1]: row for row in rows[1:]}
+    row = by_email[blocked.email]
+    assert row[0] == blocked.get_full_name()
+    assert row[status] == BLOCKED_BADGE
+    assert row[2:6] == ["", "", "", ""]
+    everything = "\n".join(";".join(r) for r in rows)
+    for trace in _blocked_traces(blocked):
+        assert trace not in everything, trace
+    member = by_email[people["member"].email]
+    assert member[2] == _phone(people["member"])
+    assert member[3] == people["member"].profile.organisation.name
+    assert member[status] != BLOCKED_BADGE
+
+
+def test_status_filter_finds_blocked_accounts(client, people, blocked, gorki):
+    """status=blocked lists exactly the blocked accounts; the membership filters (and a
+    search by organisation) do not find them through memberships or an organisation the
+    list does not show."""
+    client.force_login(people["portal_admin"])
+    assert _emails(client, "?format=csv&status=blocked") == {blocked.email}
+    assert blocked.email not in _emails(client, f"?format=csv&initiative={gorki.pk}")
+    assert blocked.email not in _emails(client, "?format=csv&status=approved")
+    assert blocked.email not in _emails(client, "?format=csv&status=none")
+    assert _emails(client, "?format=csv&q=Отозванных") == set()
+    assert _emails(client, f"?format=csv&q={blocked.last_name}") >= {blocked.email}
+    html = client.get(URL, {"status": "blocked"}).content.decode()
+    assert blocked.email in html and people["member"].email not in html
+    assert 'value="blocked" selected' in html

@@ -9,6 +9,11 @@ from openpyxl import load_workbook
 
 from extranet.dashboard.services import organisation_merge
 from extranet.members.models import Membership, Organisation, Profile, User
+from tests.extranet.dashboard.test_users import (  # noqa: F401 (the «blocked» fixture)
+    BLOCKED_BADGE,
+    _blocked_traces,
+    blocked_account,
+)
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -252,3 +257,51 @@ def test_wagtail_export_phone_column(client, people, fmt):
     client.force_login(people["portal_admin"])
     assert _wagtail_export_row(client, fmt, good.email)[2] == "+375 29 123-45-67"
     assert _wagtail_export_row(client, fmt, bad.user.email)[2] == "'+1+1"
+
+
+def test_wagtail_user_list_hides_a_blocked_accounts_data(client, people, blocked):
+    """«Участники → Users» shows a blocked account's name, e-mail and blocked status, never
+    its phone, organisation or position (the privacy rule refuses them to the portal admin
+    too), nor finds it by its organisation; an active member's data is still listed. The
+    «active» filter finds blocked ones."""
+    client.force_login(people["portal_admin"])
+    url = INDEX_URLS["user"]
+    html = client.get(url).content.decode()
+    assert blocked.email in html and BLOCKED_BADGE in html
+    for trace in _blocked_traces(blocked):
+        assert trace not in html, trace
+    member = people["member"]
+    assert member.profile.phone.as_international in html
+    assert member.profile.organisation.name in html
+    html = client.get(url, {"is_active__exact": "0"}).content.decode()
+    assert blocked.email in html and member.email not in html
+    # The search does not find them by the organisation it does not show.
+    assert blocked.email not in client.get(url, {"q": "Отозванных"}).content.decode()
+    assert blocked.email in client.get(url, {"q": blocked.last_name}).content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_wagtail_user_export_hides_a_blocked_accounts_data(client, people, blocked, fmt):
+    """The Wagtail users export (CSV, XLSX) gives a blocked account's name, e-mail and
+    status with empty phone, organisation and position («-», not quoted as a formula); an
+    active member's row keeps them."""
+    client.force_login(people["portal_admin"])
+    response = client.get(INDEX_URLS["user"], {"export": fmt})
+    content = b"".join(response.streaming_content)
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    else:
+        sheet = load_workbook(io.BytesIO(content)).active
+        rows = [["" if c is None else str(c) for c in r] for r in sheet.iter_rows(values_only=True)]
+    everything = "\n".join(";".join(r) for r in rows)
+    for trace in _blocked_traces(blocked):
+        assert trace not in everything, trace
+    by_email = {row[1]: row for row in rows[1:]}
+    row = by_email[blocked.email]
+    assert row[0] == blocked.get_full_name()
+    assert row[2:5] == ["-", "-", "-"]  # Wagtail's empty cell, not quoted as a formula
+    assert BLOCKED_BADGE in row
+    member = by_email[people["member"].email]
+    assert member[2] == people["member"].profile.phone.as_international
+    assert member[3] == people["member"].profile.organisation.name
+    assert BLOCKED_BADGE not in member
