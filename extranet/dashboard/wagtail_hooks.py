@@ -22,7 +22,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_r
 from wagtail_modeladmin.views import EditView, IndexView
 
 from extranet.members.models import Membership, Organisation, User
-from extranet.members.permissions import people_with_visible_data
+from extranet.members.permissions import people_with_visible_data, without_blocked_people
 from extranet.members.services import MembershipError, membership_set_role
 from extranet.members.templatetags.cabinet_tags import NAV_LINKS_HOOK
 
@@ -237,6 +237,9 @@ class MembershipModelAdmin(ModelAdmin):
     list_filter = ("initiative", "status", "role")
     list_select_related = ("user", "initiative")
     search_fields = ("user__first_name", "user__last_name", "user__email")
+
+    def get_queryset(self, request):
+        return without_blocked_people(super().get_queryset(request))
 
     @staticmethod
     def user_email(obj):

@@ -179,6 +179,13 @@ def people_with_visible_data(viewer, subject_ids) -> frozenset[int]:
     return frozenset(visible)
 
 
+def without_blocked_people(queryset, *, user_field: str = "user"):
+    """``queryset`` without the rows of blocked accounts (consent withdrawn). The privacy rule
+    shows their data to nobody, and a register listing people row by row (memberships: who
+    is in which initiative) would show it through the rows themselves."""
+    return queryset.filter(**{f"{user_field}__is_active": True})
+
+
 def can_view_membership(viewer, membership) -> bool:
     """Whether a member card shows ``membership`` (the initiative and the person's role in it)
     to ``viewer``: the person and the portal admin see all; members see the approved

@@ -305,3 +305,23 @@ def test_wagtail_user_export_hides_a_blocked_accounts_data(client, people, block
     assert member[2] == people["member"].profile.phone.as_international
     assert member[3] == people["member"].profile.organisation.name
     assert BLOCKED_BADGE not in member
+
+
+@pytest.mark.parametrize("export", ["", "csv", "xlsx"])
+def test_membership_register_leaves_out_blocked_accounts(client, people, blocked, export):
+    """«Участники → Memberships» (list and both exports) asks the privacy rule: a blocked
+    account's rows would tell which initiatives they belong to, so they are left out, while an
+    active member's rows stay."""
+    client.force_login(people["portal_admin"])
+    query = {"export": export} if export else {}
+    response = client.get(INDEX_URLS["membership"], query)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if export == "xlsx":
+        sheet = load_workbook(io.BytesIO(body)).active
+        text = "\n".join(str(cell.value) for row in sheet.iter_rows() for cell in row)
+    else:
+        text = body.decode()
+    assert blocked.get_full_name() not in text
+    assert blocked.email not in text
+    assert people["member"].get_full_name() in text
