@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 from extranet.dashboard.services import organisation_merge
 from extranet.members.models import Membership, Organisation, Profile, User
 from tests.extranet.dashboard.test_users import (  # noqa: F401 (the «blocked» fixture)
-    BLOCKED_BADGE,
     _blocked_traces,
     blocked_account,
 )
@@ -22,6 +21,9 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# Wagtail admin speaks Russian to the portal admin (the site's language).
+BLOCKED_BADGE = "Заблокирован (согласие отозвано)"
 
 INDEX_URLS = {
     "user": "/admin/members/user/",
