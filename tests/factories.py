@@ -327,3 +327,17 @@ class AttachmentFactory(factory.django.DjangoModelFactory):
     content_type = "application/pdf"
     file = factory.django.FileField(filename="document.pdf", data=MINIMAL_PDF)
     size = factory.LazyAttribute(lambda o: o.file.size)
+
+
+def signup_form_data(**overrides) -> dict[str, str]:
+    """What a person types into the sign-up form, valid as it is; ``None`` leaves a field out."""
+    data = {
+        "email": "new@example.com",
+        "first_name": "Анна",
+        "last_name": "Смирнова",
+        "password1": "a-long-and-unusual-pass-42",
+        "password2": "a-long-and-unusual-pass-42",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}

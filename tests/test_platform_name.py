@@ -10,6 +10,7 @@ from django.core import mail
 
 from extranet.members.invitations import invitation_create, invitation_send
 from tests.cms.test_settings import run_python
+from tests.factories import signup_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -27,18 +28,7 @@ def test_default_name_follows_seed_000_and_the_home_page(settings):
 def test_signup_confirmation_mail_greets_with_the_platform_name(client, home_page):
     """allauth's confirmation mail after sign-up: subject prefix, greeting and sign-off name the
     platform, never the request's host (the host appears only inside links)."""
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "email": "new@example.com",
-            "first_name": "Анна",
-            "last_name": "Смирнова",
-            "password1": "a-long-and-unusual-pass-42",
-            "password2": "a-long-and-unusual-pass-42",
-            "consent": "on",
-        },
-        HTTP_HOST="127.0.0.1",
-    )
+    response = client.post("/accounts/signup/", signup_form_data(), HTTP_HOST="127.0.0.1")
     assert response.status_code == 302
     message = mail.outbox[-1]
     assert message.subject.startswith(f"[{NAME}] ")

@@ -9,6 +9,7 @@ import phonenumbers
 from django.urls import reverse
 
 from extranet.members.permissions import people_with_visible_data
+from extranet.members.selectors import search_variants
 from initiatives.models import InitiativeIndexPage, InitiativePage
 
 
@@ -126,11 +127,6 @@ class UserRow:
         return any(m.is_admin for m in self.memberships)
 
 
-def _spellings(term: str) -> set[str]:
-    # SQLite folds case for ASCII only: also try the usual spellings of a Cyrillic word.
-    return {term, term.lower(), term.upper(), term.capitalize()}
-
-
 def users_search(users, *, viewer, q: str):
     """``users`` whose name, e-mail or organisation holds every word of ``q``. The
     organisation finds only people whose organisation ``viewer`` may see (not a blocked
@@ -144,13 +140,13 @@ def users_search(users, *, viewer, q: str):
         return users
     in_organisation = Q()
     for term in terms:
-        for variant in _spellings(term):
+        for variant in search_variants(term):
             in_organisation |= Q(profile__organisation__name__icontains=variant)
     found = User.objects.filter(in_organisation).values_list("pk", flat=True)
     by_organisation = people_with_visible_data(viewer, list(found))
     for term in terms:
         matches = Q()
-        for variant in _spellings(term):
+        for variant in search_variants(term):
             matches |= (
                 Q(first_name__icontains=variant)
                 | Q(last_name__icontains=variant)

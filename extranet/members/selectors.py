@@ -123,7 +123,7 @@ def organisation_suggestions(*, query: str) -> list[str]:
     rows = _public_organisation_memberships().filter(initiative__live=True)
     for term in query.split():
         matches = Q()
-        for variant in _search_variants(term):
+        for variant in search_variants(term):
             matches |= Q(**{f"{name}__icontains": variant})
         rows = rows.filter(matches)
     return list(
@@ -193,9 +193,10 @@ def group_members_preview(*, initiative, limit: int = 6) -> tuple[int, list]:
 DIRECTORY_QUERY_MAX = 200
 
 
-def _search_variants(term: str) -> set[str]:
-    # SQLite's LIKE folds case for ASCII only (PostgreSQL's UPPER() folds every script): also
-    # try the usual spellings of a Cyrillic word, as the portal admin's «All users» does.
+def search_variants(term: str) -> set[str]:
+    """``term`` and its usual spellings, for ``icontains`` lookups that must find Cyrillic
+    in any case: SQLite's LIKE folds case for ASCII only (PostgreSQL's UPPER() folds every
+    script). The directory, the suggestions and the portal admin's «All users» use it."""
     return {term, term.lower(), term.upper(), term.capitalize()}
 
 
@@ -213,7 +214,7 @@ def directory_members(*, initiative, query: str = ""):
     )
     for term in (query or "").strip()[:DIRECTORY_QUERY_MAX].split():
         matches = Q()
-        for variant in _search_variants(term):
+        for variant in search_variants(term):
             matches |= (
                 Q(user__first_name__icontains=variant)
                 | Q(user__last_name__icontains=variant)

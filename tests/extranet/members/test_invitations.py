@@ -23,7 +23,7 @@ from extranet.members.invitations import (
 )
 from extranet.members.models import Invitation, Membership, User
 from tests.conftest import EXTRANET_ROLES
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, signup_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -275,15 +275,7 @@ def test_mail_failure_is_a_form_error_and_the_invitation_is_withdrawn(client, pe
 
 
 def _signup_data(email: str, next_path: str) -> dict:
-    return {
-        "email": email,
-        "first_name": "Иван",
-        "last_name": "Петров",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-        "consent": "on",
-        "next": next_path,
-    }
+    return signup_form_data(email=email, password1=PASSWORD, password2=PASSWORD, next=next_path)
 
 
 def _confirm_path(message) -> str:

@@ -11,24 +11,11 @@ from django.core import mail
 from django.test import override_settings
 
 from extranet.members.models import Consent, User
-from tests.factories import StandardPageFactory
+from tests.factories import StandardPageFactory, signup_form_data
 
 pytestmark = pytest.mark.django_db
 
 SIGNUP = "/en/accounts/signup/"
-
-
-def _data(**overrides):
-    data = {
-        "email": "new@example.com",
-        "first_name": "Анна",
-        "last_name": "Смирнова",
-        "password1": "a-long-and-unusual-pass-42",
-        "password2": "a-long-and-unusual-pass-42",
-        "consent": "on",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def test_signup_form_asks_names_and_consent_with_policy_link(client, home_page):
@@ -54,7 +41,7 @@ def test_policy_link_follows_site_settings(client, home_page):
 
 def test_signup_without_consent_is_refused(client, home_page):
     """Without the consent box ticked there is a form error and no account."""
-    response = client.post(SIGNUP, _data(consent=None))
+    response = client.post(SIGNUP, signup_form_data(consent=None))
     assert response.status_code == 200
     assert "consent" in response.context["form"].errors
     assert not User.objects.filter(email="new@example.com").exists()
@@ -63,7 +50,7 @@ def test_signup_without_consent_is_refused(client, home_page):
 def test_signup_records_names_and_consent_and_sends_verification(client, home_page, settings):
     """A valid sign-up creates the user with names, a Consent with the policy version and
     purpose, and sends the e-mail verification (mandatory)."""
-    response = client.post(SIGNUP, _data())
+    response = client.post(SIGNUP, signup_form_data())
     assert response.status_code == 302
     user = User.objects.get(email="new@example.com")
     assert (user.first_name, user.last_name) == ("Анна", "Смирнова")
@@ -76,7 +63,7 @@ def test_signup_records_names_and_consent_and_sends_verification(client, home_pa
 
 def test_signup_then_verify_then_cabinet(client, home_page):
     """The e-mail link verifies the address; the person can then sign in to the cabinet."""
-    client.post(SIGNUP, _data())
+    client.post(SIGNUP, signup_form_data())
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
     path = re.sub(r"^https?://[^/]+", "", link)
     client.post(path)

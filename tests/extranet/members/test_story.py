@@ -11,7 +11,7 @@ from django.core import mail
 
 from extranet.members.models import Consent, Membership, User
 from extranet.members.permissions import can_view_personal_data, is_member
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, signup_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +24,7 @@ def test_sign_up_to_approval(client, client_for, gorki):
     # 1. Sign up with consent; the e-mail must be verified before anything else.
     response = client.post(
         "/en/accounts/signup/",
-        {
-            "email": "Nova.Person@Example.com",
-            "first_name": "Инна",
-            "last_name": "Хостина",
-            "password1": "a-long-enough-password-42",
-            "password2": "a-long-enough-password-42",
-            "consent": "on",
-        },
+        signup_form_data(email="Nova.Person@Example.com", first_name="Инна", last_name="Хостина"),
     )
     assert response.status_code == 302
     person = User.objects.get(email="nova.person@example.com")
@@ -46,7 +39,7 @@ def test_sign_up_to_approval(client, client_for, gorki):
     assert person.emailaddress_set.get().verified
 
     # 3. Log in, fill the profile and apply to Gorki.
-    assert client.login(email="nova.person@example.com", password="a-long-enough-password-42")
+    assert client.login(email="nova.person@example.com", password=signup_form_data()["password1"])
     response = client.post(
         "/en/cabinet/",
         {
