@@ -1,24 +1,52 @@
-"""Small but real office files made in memory with the standard library only.
+"""Small but real office files made in memory, for the demo data and the tests only.
 
 The demo data attaches them to posts and the tests upload them: each one opens in the program
 its extension names (Word / LibreOffice, Excel, a PDF reader) and passes
-:func:`extranet.members.uploads.upload_check` for that extension.
+:func:`core.uploads.upload_check` for that extension.
 
-- :func:`docx_bytes` — a Word document (Office Open XML) with a title and paragraphs;
-- :func:`xlsx_bytes` — an Excel workbook with one sheet of rows (strings and numbers);
-- :func:`pdf_bytes` — a one-page PDF with correct cross-reference offsets;
+- :func:`docx_bytes` — a Word document with a title and paragraphs (python-docx);
+- :func:`xlsx_bytes` — an Excel workbook with one sheet of rows (openpyxl);
+- :func:`pdf_bytes` — an A4 PDF in Cyrillic (fpdf2, with the DejaVu Sans subset committed in
+  ``sample_fonts/`` so that no machine needs a system font);
 - :func:`odt_bytes`, :func:`ods_bytes`, :func:`odp_bytes` — OpenDocument text, spreadsheet
-  and presentation;
+  and presentation, a few XML parts zipped by hand (no library in the requirements writes
+  them, and they are this small);
 - :func:`rtf_bytes` — a Rich Text document (Cyrillic as ``\\uN`` escapes).
+
+python-docx and fpdf2 are development requirements: only the tests and ``seed_demo`` import
+this module.
 """
 
 from __future__ import annotations
 
 import io
+import logging
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from pathlib import Path
 from xml.sax.saxutils import escape
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+try:
+    import docx
+    from docx.shared import Cm, Mm, Pt
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+except ImportError as error:  # a production install: requirements.txt only
+    raise ImportError(
+        "The demo files (extranet.feed.samples) need the development requirements: "
+        "pip install -r requirements-dev.txt -c requirements.lock"
+    ) from error
+
+# fpdf2 cuts the font down with fontTools, which logs every step at INFO: seed_demo's output
+# would drown in it.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+AUTHOR = "Кластерная платформа"
+PDF_FONT = Path(__file__).with_name("sample_fonts") / "DejaVuSans-subset.ttf"
 
 # A fixed timestamp for the archive members: the same input gives the same bytes.
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
@@ -39,328 +67,99 @@ def _zip(members: Sequence[tuple[str, str | bytes]], *, stored_first: bool = Fal
     return buffer.getvalue()
 
 
+def _clean(text) -> str:
+    """Text without the control characters XML refuses (tab and newline kept)."""
+    return "".join(ch for ch in str(text) if ch in "\t\n" or ord(ch) >= 0x20)
+
+
 def _x(text) -> str:
     """Text for an XML element or attribute: escaped, control characters dropped."""
-    cleaned = "".join(ch for ch in str(text) if ch in "\t\n" or ord(ch) >= 0x20)
-    return escape(cleaned, {'"': "&quot;"})
-
-
-def _core_properties(title: str) -> str:
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return (
-        f"{_XML}<cp:coreProperties"
-        ' xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
-        ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
-        ' xmlns:dcterms="http://purl.org/dc/terms/"'
-        ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{_x(title)}</dc:title><dc:creator>Кластерная платформа</dc:creator>"
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
-        "</cp:coreProperties>"
-    )
-
-
-_PACKAGE_RELS = (
-    f"{_XML}<Relationships"
-    ' xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/officeDocument" Target="{main}"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
-    'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-    "</Relationships>"
-)
-
-
-def _content_types(overrides: dict[str, str]) -> str:
-    parts = "".join(
-        f'<Override PartName="{name}" ContentType="{kind}"/>' for name, kind in overrides.items()
-    )
-    return (
-        f"{_XML}<Types xmlns="
-        '"http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels"'
-        ' ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        f"{parts}"
-        '<Override PartName="/docProps/core.xml"'
-        ' ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-        "</Types>"
-    )
+    return escape(_clean(text), {'"': "&quot;"})
 
 
 # --- Word --------------------------------------------------------------------------------------
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-
-def _w_paragraph(text: str, *, bold: bool = False, size: int | None = None) -> str:
-    props = ""
-    if bold or size:
-        props = "<w:rPr>" + ("<w:b/>" if bold else "")
-        props += f'<w:sz w:val="{size * 2}"/>' if size else ""
-        props += "</w:rPr>"
-    lines = str(text).split("\n")
-    runs = "<w:br/>".join(f'<w:t xml:space="preserve">{_x(line)}</w:t>' for line in lines)
-    spacing = '<w:pPr><w:spacing w:after="160"/></w:pPr>'
-    return f"<w:p>{spacing}<w:r>{props}{runs}</w:r></w:p>"
-
 
 def docx_bytes(title: str, paragraphs: Iterable[str]) -> bytes:
-    """A Word document: ``title`` in large bold type, then each paragraph (``\\n`` inside a
-    paragraph is a line break)."""
-    body = _w_paragraph(title, bold=True, size=16)
-    body += "".join(_w_paragraph(paragraph) for paragraph in paragraphs)
-    document = (
-        f'{_XML}<w:document xmlns:w="{_W}"><w:body>{body}'
-        '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
-        '<w:pgMar w:top="1134" w:right="850" w:bottom="1134" w:left="1701"'
-        ' w:header="708" w:footer="708" w:gutter="0"/></w:sectPr>'
-        "</w:body></w:document>"
-    )
-    kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-    return _zip(
-        [
-            ("[Content_Types].xml", _content_types({"/word/document.xml": kind})),
-            ("_rels/.rels", _PACKAGE_RELS.format(main="word/document.xml")),
-            ("word/document.xml", document),
-            ("docProps/core.xml", _core_properties(title)),
-        ]
-    )
+    """A Word document on A4: ``title`` in the Title style, then each paragraph (``\\n``
+    inside a paragraph is a line break)."""
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+    document.core_properties.title = _clean(title)
+    document.core_properties.author = AUTHOR
+    document.add_heading(_clean(title), level=0)
+    for paragraph in paragraphs:
+        document.add_paragraph(_clean(paragraph)).paragraph_format.space_after = Pt(8)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 # --- Excel -------------------------------------------------------------------------------------
 
-_S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def _column(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
-def _cell(ref: str, value, *, header: bool) -> str:
-    style = ' s="1"' if header else ""
-    if isinstance(value, bool) or value is None:
-        value = "" if value is None else ("да" if value else "нет")
-    if isinstance(value, int | float):
-        return f'<c r="{ref}"{style}><v>{value}</v></c>'
-    return f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">{_x(value)}</t></is></c>'
-
-
-_STYLES = (
-    f'{_XML}<styleSheet xmlns="{_S}">'
-    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
-    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    "</styleSheet>"
-)
+# Characters Excel does not allow in a sheet's name (which is at most 31 characters).
+_SHEET_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
 
 
 def xlsx_bytes(rows: Iterable[Sequence], *, sheet: str = "Лист1", title: str = "") -> bytes:
     """An Excel workbook with one sheet: the first row in bold (a header), numbers as
-    numbers, everything else as text."""
-    xml_rows = []
+    numbers, yes/no as «да»/«нет», empty strings and None as empty cells, the rest as text."""
+    workbook = Workbook()
+    worksheet = workbook.active
+    worksheet.title = _SHEET_FORBIDDEN.sub(" ", sheet)[:31].strip() or "Лист1"
+    workbook.properties.title = title or sheet
+    workbook.properties.creator = AUTHOR
     widths: dict[int, int] = {}
-    for r, row in enumerate(rows, start=1):
-        cells = []
-        for c, value in enumerate(row):
-            cells.append(_cell(f"{_column(c)}{r}", value, header=r == 1))
-            widths[c] = max(widths.get(c, 8), min(len(str(value)) + 2, 60))
-        xml_rows.append(f'<row r="{r}">{"".join(cells)}</row>')
-    cols = "".join(
-        f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>'
-        for c, w in sorted(widths.items())
-    )
-    worksheet = (
-        f'{_XML}<worksheet xmlns="{_S}" xmlns:r="{_R}">'
-        + (f"<cols>{cols}</cols>" if cols else "")
-        + f"<sheetData>{''.join(xml_rows)}</sheetData></worksheet>"
-    )
-    sheet_name = _x(sheet.replace("/", " ")[:31]) or "Лист1"
-    workbook = (
-        f'{_XML}<workbook xmlns="{_S}" xmlns:r="{_R}"><sheets>'
-        f'<sheet name="{sheet_name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
-    )
-    workbook_rels = (
-        f"{_XML}<Relationships"
-        ' xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f'<Relationship Id="rId1" Type="{_R}/worksheet" Target="worksheets/sheet1.xml"/>'
-        f'<Relationship Id="rId2" Type="{_R}/styles" Target="styles.xml"/>'
-        "</Relationships>"
-    )
-    ml = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-    return _zip(
-        [
-            (
-                "[Content_Types].xml",
-                _content_types(
-                    {
-                        "/xl/workbook.xml": f"{ml}.sheet.main+xml",
-                        "/xl/worksheets/sheet1.xml": f"{ml}.worksheet+xml",
-                        "/xl/styles.xml": f"{ml}.styles+xml",
-                    }
-                ),
-            ),
-            ("_rels/.rels", _PACKAGE_RELS.format(main="xl/workbook.xml")),
-            ("xl/workbook.xml", workbook),
-            ("xl/_rels/workbook.xml.rels", workbook_rels),
-            ("xl/worksheets/sheet1.xml", worksheet),
-            ("xl/styles.xml", _STYLES),
-            ("docProps/core.xml", _core_properties(title or sheet)),
-        ]
-    )
+    for number, row in enumerate(rows, start=1):
+        values = []
+        for column, value in enumerate(row, start=1):
+            if isinstance(value, bool):
+                value = "да" if value else "нет"
+            elif value == "":
+                value = None
+            elif value is not None and not isinstance(value, int | float):
+                value = _clean(value)
+            values.append(value)
+            widths[column] = max(widths.get(column, 8), min(len(str(value or "")) + 2, 60))
+        worksheet.append(values)
+        if number == 1:
+            for cell in worksheet[1]:
+                cell.font = Font(bold=True)
+    for column, width in widths.items():
+        worksheet.column_dimensions[worksheet.cell(1, column).column_letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 # --- PDF ---------------------------------------------------------------------------------------
 
-# Russian and Belarusian letters in Latin (the PDF's built-in Helvetica has no Cyrillic).
-_TRANSLIT = {
-    "а": "a",
-    "б": "b",
-    "в": "v",
-    "г": "g",
-    "д": "d",
-    "е": "e",
-    "ё": "yo",
-    "ж": "zh",
-    "з": "z",
-    "и": "i",
-    "й": "y",
-    "к": "k",
-    "л": "l",
-    "м": "m",
-    "н": "n",
-    "о": "o",
-    "п": "p",
-    "р": "r",
-    "с": "s",
-    "т": "t",
-    "у": "u",
-    "ф": "f",
-    "х": "kh",
-    "ц": "ts",
-    "ч": "ch",
-    "ш": "sh",
-    "щ": "shch",
-    "ъ": "",
-    "ы": "y",
-    "ь": "",
-    "э": "e",
-    "ю": "yu",
-    "я": "ya",
-    "і": "i",
-    "ў": "u",
-}  # ъ and ь have no letter of their own
-
-
-def transliterate(text: str) -> str:
-    """Cyrillic in Latin letters («Отчёт» → «Otchyot»); other characters unchanged."""
-    out = []
-    for ch in str(text):
-        latin = _TRANSLIT.get(ch.lower())
-        if latin is None:
-            out.append(ch)
-        elif ch.isupper() and latin:
-            out.append(latin[0].upper() + latin[1:])
-        else:
-            out.append(latin)
-    return "".join(out)
-
-
-def _pdf_string(text: str) -> bytes:
-    """A PDF literal string in WinAnsiEncoding: Cyrillic transliterated, the rest of what
-    cp1252 lacks as «?», the delimiters and backslash escaped, 8-bit bytes as octal."""
-    data = transliterate(text).replace("№", "No.").encode("cp1252", "replace")
-    out = bytearray(b"(")
-    for byte in data:
-        if byte in b"()\\":
-            out += b"\\" + bytes([byte])
-        elif byte < 0x20 or byte > 0x7E:
-            out += b"\\%03o" % byte
-        else:
-            out.append(byte)
-    return bytes(out + b")")
-
-
-def _pdf_text_string(text: str) -> bytes:
-    """A PDF text string for metadata: UTF-16BE with its byte-order mark, as hex (the
-    document's title shows in Cyrillic in the reader's title bar)."""
-    return b"<FEFF" + str(text).encode("utf-16-be").hex().upper().encode() + b">"
-
-
-def _wrap(line: str, width: int) -> list[str]:
-    words, out, current = str(line).split(), [], ""
-    for word in words:
-        while len(word) > width:
-            if current:
-                out.append(current)
-                current = ""
-            out.append(word[:width])
-            word = word[width:]
-        if current and len(current) + 1 + len(word) > width:
-            out.append(current)
-            current = word
-        else:
-            current = f"{current} {word}" if current else word
-    out.append(current)
-    return out
-
 
 def pdf_bytes(lines: Iterable[str], *, title: str = "") -> bytes:
-    """A one-page A4 PDF: ``title`` (if any) in large type, then ``lines`` wrapped to the
-    page width; what does not fit on the page is left out."""
-    top, bottom, left, leading = 800, 56, 56, 15
-    content = [b"BT", b"/F1 11 Tf", b"%d TL" % leading, b"%d %d Td" % (left, top)]
-    y = top
+    """An A4 PDF: ``title`` (if any) in large type, then each of ``lines`` wrapped to the page
+    width (an empty line is a gap); pages are added as the text needs them."""
+    pdf = FPDF(format="A4", unit="pt")
+    pdf.set_margins(56, 42, 56)
+    pdf.set_auto_page_break(True, margin=56)
+    pdf.add_font("DejaVuSans", fname=str(PDF_FONT))
+    pdf.set_title(_clean(title))
+    pdf.set_author(AUTHOR)
+    pdf.add_page()
     if title:
-        content += [b"/F1 16 Tf", _pdf_string(title) + b" Tj", b"/F1 11 Tf", b"0 -28 Td"]
-        y -= 28
-    first = True
+        pdf.set_font("DejaVuSans", size=16)
+        pdf.multi_cell(0, 22, _clean(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(6)
+    pdf.set_font("DejaVuSans", size=11)
     for line in lines:
-        for piece in _wrap(line, 85) if str(line).strip() else [""]:
-            if y < bottom:
-                break
-            content.append(_pdf_string(piece) + (b" Tj" if first else b" '"))
-            if first:
-                first = False
-            else:
-                y -= leading
-    content.append(b"ET")
-    stream = b"\n".join(content)
-
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
-        b" /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Title " + _pdf_text_string(title) + b" /Producer (cluster platform) >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n" % (len(objects) + 1)
-    out += b"0000000000 65535 f \n"
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\n" % (len(objects) + 1)
-    out += b"startxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
+        text = _clean(line).strip()
+        if text:
+            pdf.multi_cell(0, 15, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        else:
+            pdf.ln(15)
+    return bytes(pdf.output())
 
 
 # --- OpenDocument ------------------------------------------------------------------------------

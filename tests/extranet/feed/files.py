@@ -8,6 +8,7 @@ hostile ones: programs of three systems, disguised archives, hostile zips.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -126,6 +127,53 @@ def real_file(extension: str) -> bytes:
         "7z": sevenzip_bytes,
         "rar": rar_bytes,
     }[extension]()
+
+
+# --- Reading the samples' PDFs back ------------------------------------------------------------
+
+_PDF_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _pdf_literal(raw: bytes) -> bytes:
+    """The bytes of a PDF literal string (backslash escapes undone)."""
+
+    def unescape(match: re.Match) -> bytes:
+        escaped = match.group(1)
+        if escaped[:1].isdigit():
+            return bytes([int(escaped, 8)])
+        return _PDF_ESCAPES.get(escaped, escaped)
+
+    return re.sub(rb"\\([0-7]{1,3}|.)", unescape, raw, flags=re.S)
+
+
+def pdf_text(data: bytes) -> str:
+    """The text shown on the pages of a PDF of extranet.feed.samples (fpdf2 with an embedded
+    TrueType font): each shown string's two-byte glyph numbers looked up in the font's
+    ToUnicode map; one line per string. Enough for these files, not a PDF reader."""
+    cmap = re.search(rb"begincmap(.*?)endcmap", data, re.S).group(1)
+    glyphs = {
+        int(glyph, 16): chr(int(char, 16))
+        for glyph, char in re.findall(rb"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]{4})>", cmap)
+    }
+    lines = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            stream = zlib.decompress(match.group(1))
+        except zlib.error:
+            continue  # not a deflated stream: the font program or the map
+        for raw in re.findall(rb"\(((?:\\.|[^\\)])*)\) Tj", stream, re.S):
+            shown = _pdf_literal(raw)
+            codes = [int.from_bytes(shown[i : i + 2], "big") for i in range(0, len(shown), 2)]
+            lines.append("".join(glyphs.get(code, "\ufffd") for code in codes))
+    return "\n".join(lines)
+
+
+def pdf_page_count(data: bytes) -> int:
+    """How many pages the PDF's page tree says it has (and that many page objects)."""
+    tree = re.search(rb"<<[^<>]*/Type /Pages\s[^<>]*>>", data).group(0)
+    count = int(re.search(rb"/Count (\d+)", tree).group(1))
+    assert len(re.findall(rb"/Type /Page\s", data)) == count
+    return count
 
 
 # --- Programs --------------------------------------------------------------------------------
