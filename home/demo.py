@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from wagtail.models import Site
 
-from cms.demo import DemoContext
+from core.demo import DemoContext
 
 from .models import HomePage, SiteSettings, StandardPage
 

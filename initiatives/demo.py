@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from cms.demo import DemoContext
+from core.demo import DemoContext
 
 from .models import Industry, InitiativeIndexPage, InitiativePage, NewsIndexPage, NewsPage, Region
 

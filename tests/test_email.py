@@ -1,9 +1,10 @@
-"""The platform's one e-mail service (cms.email.send_templated_email), in memory and through
+"""The platform's one e-mail service (core.email.send_templated_email), in memory and through
 a real SMTP server."""
 
 from __future__ import annotations
 
 import email
+import json
 import email.policy
 import socket
 import time
@@ -12,7 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
 
-from cms.email import send_templated_email
+from core.email import send_templated_email
 from extranet.members.invitations import invitation_create, invitation_send
 
 pytestmark = pytest.mark.django_db
@@ -24,17 +25,20 @@ def _context(gorki, url="http://testserver/invitations/abc/"):
     return {"initiative": gorki, "inviter_name": "Тимаев Андрей", "url": url, "expires_at": None}
 
 
-def test_renders_text_and_html_parts_from_two_templates(gorki, settings):
+def test_renders_text_and_html_parts_from_two_templates(
+    gorki, settings, django_capture_on_commit_callbacks
+):
     """One message with the .txt template as body and the .html one as alternative, from
     DEFAULT_FROM_EMAIL, to the given addresses."""
     settings.DEFAULT_FROM_EMAIL = "Платформа <noreply@example.com>"
-    sent = send_templated_email(
-        to=["a@example.com", "b@example.com"],
-        subject="Приглашение",
-        template=TEMPLATE,
-        context=_context(gorki),
-    )
-    assert sent == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        send_templated_email(
+            to=["a@example.com", "b@example.com"],
+            subject="Приглашение",
+            template=TEMPLATE,
+            context=_context(gorki),
+        )
+    assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["a@example.com", "b@example.com"]
     assert message.from_email == "Платформа <noreply@example.com>"
@@ -46,27 +50,29 @@ def test_renders_text_and_html_parts_from_two_templates(gorki, settings):
     assert gorki.title in html
 
 
-def test_subject_is_folded_onto_one_line(gorki):
+def test_subject_is_folded_onto_one_line(gorki, django_capture_on_commit_callbacks):
     """A subject with line breaks (from a title, say) cannot inject headers."""
-    send_templated_email(
-        to=["a@example.com"],
-        subject="Привет\r\nBcc: victim@example.com\n  мир",
-        template=TEMPLATE,
-        context=_context(gorki),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        send_templated_email(
+            to=["a@example.com"],
+            subject="Привет\r\nBcc: victim@example.com\n  мир",
+            template=TEMPLATE,
+            context=_context(gorki),
+        )
     message = mail.outbox[0]
     assert message.subject == "Привет Bcc: victim@example.com мир"
     assert message.bcc == []
 
 
-def test_html_part_escapes_context(gorki):
+def test_html_part_escapes_context(gorki, django_capture_on_commit_callbacks):
     """Context values are escaped in the HTML part (a name cannot inject markup)."""
-    send_templated_email(
-        to=["a@example.com"],
-        subject="x",
-        template=TEMPLATE,
-        context={**_context(gorki), "inviter_name": "<script>alert(1)</script>"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        send_templated_email(
+            to=["a@example.com"],
+            subject="x",
+            template=TEMPLATE,
+            context={**_context(gorki), "inviter_name": "<script>alert(1)</script>"},
+        )
     html = mail.outbox[0].alternatives[0][0]
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
@@ -110,13 +116,16 @@ def smtp_server(settings):
         controller.stop()
 
 
-def test_invitation_goes_through_a_real_smtp_server(smtp_server, people, gorki):
+def test_invitation_goes_through_a_real_smtp_server(
+    smtp_server, people, gorki, django_capture_on_commit_callbacks
+):
     """Integration: the invitation travels over SMTP to a server on 127.0.0.1 and arrives as a
     multipart message (text and HTML) carrying {SITE_URL}/invitations/<token>/."""
     invitation, token = invitation_create(
         initiative=gorki, email="guest@example.com", invited_by=people["initiative_admin"]
     )
-    invitation_send(invitation=invitation, token=token)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(invitation=invitation, token=token)
     deadline = time.monotonic() + 5
     while not smtp_server.messages and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -132,3 +141,42 @@ def test_invitation_goes_through_a_real_smtp_server(smtp_server, people, gorki):
     assert f'href="{link}"' in html
     assert gorki.title in str(message["Subject"])
     assert mail.outbox == []  # it really went through SMTP, not the test backend
+
+
+def test_nothing_is_sent_before_the_transaction_commits(gorki, django_capture_on_commit_callbacks):
+    """The message waits for the caller's transaction: before the commit the outbox is empty
+    and one sending task is queued; a rolled-back change would send nothing."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        send_templated_email(
+            to=["a@example.com"], subject="x", template=TEMPLATE, context=_context(gorki)
+        )
+    assert mail.outbox == []
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert len(mail.outbox) == 1
+
+
+def test_the_sending_task_takes_only_json_arguments(gorki, django_capture_on_commit_callbacks):
+    """What the task receives is rendered text (so the database backend can store it), in the
+    language active when the caller rendered it."""
+    from django.utils import translation
+    from django_tasks.signals import task_enqueued
+
+    seen = []
+
+    def remember(sender, task_result, **kwargs):
+        seen.append(task_result)
+
+    task_enqueued.connect(remember)
+    try:
+        with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+            send_templated_email(
+                to=["a@example.com"], subject="x", template=TEMPLATE, context=_context(gorki)
+            )
+    finally:
+        task_enqueued.disconnect(remember)
+    assert [result.task.name for result in seen] == ["email_send"]
+    kwargs = seen[0].kwargs
+    assert json.loads(json.dumps(kwargs)) == kwargs
+    assert "Тимаев Андрей" in kwargs["body"]
+    assert mail.outbox[0].body == kwargs["body"]

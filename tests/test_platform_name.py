@@ -53,9 +53,11 @@ def test_header_footer_title_and_wagtail_admin_show_the_name(client, home_page, 
     assert NAME in re.search(r"<h1[^>]*>(.*?)</h1>", dashboard, re.S).group(1)
 
 
-def test_a_changed_name_reaches_pages_and_e_mails(client, home_page, settings, people, gorki):
+def test_a_changed_name_reaches_pages_and_e_mails(
+    client, home_page, settings, people, gorki, django_capture_on_commit_callbacks
+):
     """Another PLATFORM_NAME (templates read it through the context processor, e-mails through
-    cms.email) shows in the header, the title and the invitation e-mail."""
+    core.email) shows in the header, the title and the invitation e-mail."""
     settings.PLATFORM_NAME = "Платформа «Тест»"
     html = client.get("/accounts/login/").content.decode()
     assert "Платформа «Тест»" in html.split("<title>")[1].split("</title>")[0]
@@ -63,18 +65,22 @@ def test_a_changed_name_reaches_pages_and_e_mails(client, home_page, settings, p
     invitation, token = invitation_create(
         initiative=gorki, email="guest@example.com", invited_by=people["initiative_admin"]
     )
-    invitation_send(invitation=invitation, token=token)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(invitation=invitation, token=token)
     message = mail.outbox[-1]
     assert "Платформа «Тест»" in message.body
     assert "Платформа «Тест»" in message.alternatives[0][0]
 
 
-def test_invitation_e_mail_is_signed_with_the_platform_name(people, gorki):
+def test_invitation_e_mail_is_signed_with_the_platform_name(
+    people, gorki, django_capture_on_commit_callbacks
+):
     """The invitation e-mail (text and HTML) ends with the platform's name and address."""
     invitation, token = invitation_create(
         initiative=gorki, email="guest@example.com", invited_by=people["initiative_admin"]
     )
-    invitation_send(invitation=invitation, token=token)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(invitation=invitation, token=token)
     message = mail.outbox[-1]
     assert message.body.strip().splitlines()[-2:] == [NAME, "http://testserver/"]
     assert f"{NAME}<br>" in message.alternatives[0][0]

@@ -26,8 +26,9 @@ PLATFORM_NAME = env_str("PLATFORM_NAME", "Кластерная ИТ-платфо
 # allauth would prefix its subjects with the request's host ("[127.0.0.1:8000] ...").
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PLATFORM_NAME}] "
 
-# The project's own apps, in dependency order: the demo data command seeds them in this order.
+# The project's own apps. core (shared helpers) comes first: it imports no other app.
 PROJECT_APPS = [
+    "core",
     "home",
     "extranet.members",
     "initiatives",
@@ -35,6 +36,15 @@ PROJECT_APPS = [
     "extranet.feed",
     "events",
     "ideas_exchange",
+]
+
+# `manage.py seed_demo` runs these in this order (core/demo.py): members before initiatives
+# because it makes the portal admin and the editor; who joins which initiative runs deferred.
+DEMO_SEEDERS = [
+    "home.demo.seed",
+    "extranet.members.demo.seed",
+    "initiatives.demo.seed",
+    "extranet.feed.demo.seed",
 ]
 
 INSTALLED_APPS = [
@@ -265,7 +275,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * _MB
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # What members may attach in the feed (and later the chat): documents, spreadsheets,
 # presentations, PDF, images, archives. The content must match the extension
-# (extranet.members.uploads knows each of these; unknown ones are ignored).
+# (core.uploads knows each of these; unknown ones are ignored).
 UPLOAD_ALLOWED_EXTENSIONS = [
     ext.lower().lstrip(".")
     for ext in env_list(

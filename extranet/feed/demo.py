@@ -20,9 +20,9 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from cms.demo import DemoContext
+from core.demo import DemoContext
+from core.uploads import upload_check
 from extranet.members.models import Membership
-from extranet.members.uploads import upload_check
 from initiatives.features import Service, service_enabled
 
 from . import samples, services

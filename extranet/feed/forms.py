@@ -1,6 +1,6 @@
 """Forms of the feed pages: they validate what people typed and chose; the services change.
 
-Files are checked here, one by one, by :func:`extranet.members.uploads.upload_check` (type
+Files are checked here, one by one, by :func:`core.uploads.upload_check` (type
 from the content, size from settings), so a post with one bad file is refused before
 anything is stored and every bad file is named in the errors.
 """
@@ -14,7 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from extranet.members.uploads import allowed_extensions, upload_check
+from core.uploads import allowed_extensions, upload_check
 
 from .models import COMMENT_MAX_LENGTH, POST_MAX_LENGTH, Post
 
@@ -28,7 +28,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Zero or more uploaded files, each passed through ``upload_check``.
 
-    ``cleaned_data`` holds a list of :class:`~extranet.members.uploads.CheckedUpload`. The
+    ``cleaned_data`` holds a list of :class:`~core.uploads.CheckedUpload`. The
     help text tells the accepted types and the size limit, read from settings when the form
     is made (so tests overriding them see their values).
     """

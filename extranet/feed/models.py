@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from extranet.members.models import private_storage
+from core.uploads import private_storage
 
 POST_MAX_LENGTH = 10_000
 COMMENT_MAX_LENGTH = 4_000
@@ -96,7 +96,7 @@ class Attachment(models.Model):
 
     @property
     def family(self) -> str:
-        from extranet.members.uploads import file_family
+        from core.uploads import file_family
 
         return file_family(self.name)
 

@@ -1,18 +1,26 @@
 """Reads of the feed, each in a fixed number of queries however long the feed is.
 
-The feed is paged by a keyset cursor on its order (pinned, created, id), never by offset:
-the second page costs the same as the first, and a post written meanwhile does not shift
-what «Показать ещё» loads.
+The feed is paged by a keyset cursor on its order (pinned, created, id), never by offset
+(``core.paging``): the second page costs the same as the first, and a post written
+meanwhile does not shift what «Показать ещё» loads. ``InvalidCursor`` and ``Page`` are
+core's, named here for the views.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-from dataclasses import dataclass
-from datetime import datetime
+from django.db.models import Count, Prefetch
 
-from django.db.models import Count, Prefetch, Q
+from core.paging import (
+    InvalidCursor,  # noqa: F401 (the feed's views catch it as selectors.InvalidCursor)
+    Page,
+    cursor_bool,
+    cursor_decode,
+    cursor_encode,
+    cursor_int,
+    cursor_time,
+    keyset_after,
+    keyset_page,
+)
 
 from .models import Attachment, Comment, Post
 
@@ -22,59 +30,17 @@ DOCUMENTS_PAGE_SIZE = 50
 RECENT_COMMENTS = 3
 
 
-class InvalidCursor(ValueError):
-    """A «show more» cursor that this code did not make (edited or truncated by hand)."""
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list
-    next_cursor: str | None
-
-
-def _encode(*parts) -> str:
-    raw = "|".join(str(p) for p in parts).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(cursor: str, count: int) -> list[str]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise InvalidCursor(cursor) from exc
-    parts = raw.split("|")
-    if len(parts) != count:
-        raise InvalidCursor(cursor)
-    return parts
-
-
-def _parse_time(value: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise InvalidCursor(value) from exc
-    if moment.tzinfo is None:
-        raise InvalidCursor(value)
-    return moment
-
-
-def _parse_int(value: str) -> int:
-    if not value.isdigit() or len(value) > 18:
-        raise InvalidCursor(value)
-    return int(value)
-
-
 def post_cursor(post: Post) -> str:
-    return _encode(int(post.pinned), post.created_at.isoformat(), post.pk)
+    return cursor_encode(int(post.pinned), post.created_at.isoformat(), post.pk)
 
 
-def _after_post(cursor: str) -> Q:
-    pinned, created, pk = _decode(cursor, 3)
-    if pinned not in ("0", "1"):
-        raise InvalidCursor(cursor)
-    pinned, created, pk = pinned == "1", _parse_time(created), _parse_int(pk)
-    same_time_older = Q(created_at=created, id__lt=pk)
-    return Q(pinned__lt=pinned) | Q(pinned=pinned) & (Q(created_at__lt=created) | same_time_older)
+def _after_post(cursor: str):
+    pinned, created, pk = cursor_decode(cursor, 3)
+    return keyset_after(
+        ("pinned", cursor_bool(pinned)),
+        ("created_at", cursor_time(created)),
+        ("id", cursor_int(pk)),
+    )
 
 
 def _with_everything(posts, *, newest_comments: int | None):
@@ -122,14 +88,14 @@ def feed_page(
     if cursor:
         posts = posts.filter(_after_post(cursor))
     ordered = posts.order_by("-pinned", "-created_at", "-id")
-    items = list(_with_everything(ordered, newest_comments=RECENT_COMMENTS)[: size + 1])
-    _count_comments(items)
-    for post in items:
+    page = keyset_page(
+        _with_everything(ordered, newest_comments=RECENT_COMMENTS), size=size, cursor_of=post_cursor
+    )
+    _count_comments(page.items)
+    for post in page.items:
         # Newest last under the post (flat), as people read a conversation.
         post.recent_comments = list(reversed(post.recent_desc))
-    more = len(items) > size
-    items = items[:size]
-    return Page(items=items, next_cursor=post_cursor(items[-1]) if more else None)
+    return page
 
 
 def post_detail(*, initiative, post_id: int) -> Post | None:
@@ -144,7 +110,7 @@ def post_detail(*, initiative, post_id: int) -> Post | None:
 
 
 def attachment_cursor(attachment: Attachment) -> str:
-    return _encode(attachment.created_at.isoformat(), attachment.pk)
+    return cursor_encode(attachment.created_at.isoformat(), attachment.pk)
 
 
 def documents_page(*, initiative, cursor: str | None = None, size: int = DOCUMENTS_PAGE_SIZE):
@@ -152,15 +118,12 @@ def documents_page(*, initiative, cursor: str | None = None, size: int = DOCUMEN
     and the post's author; keyset-paged like the feed."""
     files = Attachment.objects.filter(post__initiative=initiative)
     if cursor:
-        created, pk = _decode(cursor, 2)
-        created, pk = _parse_time(created), _parse_int(pk)
-        files = files.filter(Q(created_at__lt=created) | Q(created_at=created, id__lt=pk))
-    items = list(
-        files.select_related("post", "post__author").order_by("-created_at", "-id")[: size + 1]
-    )
-    more = len(items) > size
-    items = items[:size]
-    return Page(items=items, next_cursor=attachment_cursor(items[-1]) if more else None)
+        created, pk = cursor_decode(cursor, 2)
+        files = files.filter(
+            keyset_after(("created_at", cursor_time(created)), ("id", cursor_int(pk)))
+        )
+    ordered = files.select_related("post", "post__author").order_by("-created_at", "-id")
+    return keyset_page(ordered, size=size, cursor_of=attachment_cursor)
 
 
 def attachment_get(*, attachment_id: int) -> Attachment | None:

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from extranet.members.uploads import CheckedUpload
+from core.uploads import CheckedUpload
 
 from . import events, permissions
 from .models import COMMENT_MAX_LENGTH, POST_MAX_LENGTH, Attachment, Comment, Post

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.views.decorators.http import require_GET
 
-from extranet.members.uploads import private_file_response
+from core.uploads import private_file_response
 
 from . import permissions, selectors
 

@@ -11,7 +11,7 @@ examples (example.com addresses).
 
 from __future__ import annotations
 
-from cms.demo import DemoContext
+from core.demo import DemoContext
 
 from .models import Membership, Organisation, Profile
 from .permissions import EDITORS_GROUP, PORTAL_ADMINS_GROUP

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cms.email import send_templated_email
+from core.email import send_templated_email
 
 from . import events
 from .models import Invitation, Membership, User

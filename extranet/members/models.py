@@ -4,6 +4,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from core.uploads import private_storage
+
 from .managers import UserManager
 
 
@@ -147,13 +149,6 @@ class Membership(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.status == self.Status.APPROVED and self.role == self.Role.ADMIN
-
-
-def private_storage():
-    """Members' files live outside MEDIA_ROOT and are served only by permission-checked views."""
-    from django.core.files.storage import storages
-
-    return storages["private"]
 
 
 def profile_photo_path(instance, filename):

@@ -6,9 +6,10 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.views.decorators.http import require_GET
 
+from core.uploads import private_file_response
+
 from .models import Profile
 from .permissions import can_view_personal_data
-from .uploads import private_file_response
 
 
 @require_GET

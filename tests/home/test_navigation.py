@@ -79,7 +79,7 @@ def test_the_footer_pages_cost_one_query_together(client, footer_pages):
 def test_the_demo_names_its_about_and_contacts_pages_in_the_settings(home_page):
     """home/demo.py chooses «О платформе» and «Контакты» for the footer, also on a site whose
     settings were filled before these fields existed."""
-    from cms.demo import DemoContext
+    from core.demo import DemoContext
     from home import demo
 
     demo.seed(DemoContext())

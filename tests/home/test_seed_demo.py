@@ -149,3 +149,31 @@ def test_printed_logins_include_a_member_and_an_applicant_who_can_log_in(client,
             assert client.login(email=email, password=password), email
             client.logout()
         assert {"approved", "pending"} <= set(statuses), initiative.slug
+
+
+def test_seeders_run_in_the_explicit_demo_seeders_order(settings):
+    """The seeding order is settings.DEMO_SEEDERS, not the order of the installed apps."""
+    from core.demo import project_seeders
+
+    order = [
+        "extranet.feed.demo.seed",
+        "initiatives.demo.seed",
+        "home.demo.seed",
+        "extranet.members.demo.seed",
+    ]
+    settings.DEMO_SEEDERS = order
+    assert [module for module, _seed in project_seeders()] == [
+        path.rpartition(".")[0] for path in order
+    ]
+
+
+def test_an_app_with_demo_data_left_out_of_the_list_is_an_error(settings):
+    """A project app's demo module missing from DEMO_SEEDERS stops the command with its name
+    instead of being skipped."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from core.demo import project_seeders
+
+    settings.DEMO_SEEDERS = ["home.demo.seed", "initiatives.demo.seed"]
+    with pytest.raises(ImproperlyConfigured, match=r"extranet\.members\.demo"):
+        list(project_seeders())

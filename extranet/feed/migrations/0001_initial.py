@@ -5,6 +5,7 @@ import django.utils.timezone
 import extranet.feed.models
 import extranet.members.models
 from django.conf import settings
+import core.uploads
 from django.db import migrations, models
 
 
@@ -57,7 +58,7 @@ class Migration(migrations.Migration):
             name='Attachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, storage=extranet.members.models.private_storage, upload_to=extranet.feed.models.attachment_path, verbose_name='file')),
+                ('file', models.FileField(max_length=255, storage=core.uploads.private_storage, upload_to=extranet.feed.models.attachment_path, verbose_name='file')),
                 ('name', models.CharField(max_length=255, verbose_name='name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='content type')),
                 ('size', models.PositiveBigIntegerField(verbose_name='size')),

@@ -5,6 +5,7 @@ import django.db.models.functions.text
 import extranet.members.models
 import phonenumber_field.modelfields
 from django.conf import settings
+import core.uploads
 from django.db import migrations, models
 
 
@@ -74,7 +75,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('position', models.CharField(blank=True, max_length=150, verbose_name='position')),
                 ('phone', phonenumber_field.modelfields.PhoneNumberField(blank=True, max_length=128, region=None, verbose_name='contact number')),
-                ('photo', models.ImageField(blank=True, storage=extranet.members.models.private_storage, upload_to=extranet.members.models.profile_photo_path, verbose_name='photo')),
+                ('photo', models.ImageField(blank=True, storage=core.uploads.private_storage, upload_to=extranet.members.models.profile_photo_path, verbose_name='photo')),
                 ('newsletter', models.BooleanField(default=True, verbose_name='e-mail newsletter')),
                 ('hide_organisation', models.BooleanField(default=False, verbose_name='do not list my organisation publicly')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cms.demo import DemoContext, project_seeders
+from core.demo import DemoContext, project_seeders
 
 
 class Command(BaseCommand):

@@ -14,11 +14,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from cms.demo import DemoContext
+from core.demo import DemoContext
+from core.uploads import upload_check
 from extranet.feed import demo
 from extranet.feed.models import Attachment, Comment, Post
 from extranet.members.models import Membership
-from extranet.members.uploads import upload_check
 from initiatives.models import InitiativePage
 from tests.extranet.feed.files import pdf_page_count, pdf_text
 

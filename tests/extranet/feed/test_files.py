@@ -14,9 +14,9 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
+from core.uploads import upload_check
 from extranet.feed import samples, services
 from extranet.feed.models import Attachment
-from extranet.members.uploads import upload_check
 from initiatives.models import InitiativePage
 from tests.conftest import EXTRANET_ROLES
 from tests.extranet.feed.files import upload

@@ -11,8 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from extranet.feed import samples
-from extranet.members.uploads import (
+from core.uploads import (
     FORMATS,
     allowed_extensions,
     content_matches,
@@ -21,6 +20,7 @@ from extranet.members.uploads import (
     storage_name,
     upload_check,
 )
+from extranet.feed import samples
 from tests.extranet.feed import files
 from tests.extranet.feed.files import NamedBytes, real_file, upload
 

@@ -82,12 +82,15 @@ def _sent_token(index: int = -1) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("extranet_client", EXTRANET_ROLES, indirect=True)
-def test_invite_page_and_sending_by_role(extranet_client, request, people, gorki):
+def test_invite_page_and_sending_by_role(
+    extranet_client, request, people, gorki, django_capture_on_commit_callbacks
+):
     """Only the initiative's admins and the portal admin open «Добавить участника» and send
     invitations; everyone else gets 403 (guests the login) and nothing is sent."""
     role = request.node.callspec.params["extranet_client"]
     page = extranet_client.get("/en" + _invite_url())
-    response = extranet_client.post(_invite_url(), {"email": "someone@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = extranet_client.post(_invite_url(), {"email": "someone@example.com"})
     if role in ADMINS:
         assert page.status_code == 200
         body = page.content.decode()
@@ -232,14 +235,17 @@ def test_invalid_email_is_a_form_error(client, people):
     assert mail.outbox == []
 
 
-def test_rate_limit_per_admin_per_hour(client, people, gorki, settings):
+def test_rate_limit_per_admin_per_hour(
+    client, people, gorki, settings, django_capture_on_commit_callbacks
+):
     """An admin may send INVITATIONS_PER_ADMIN_PER_HOUR an hour (counted in the database);
     the next one is a clear form error; older invitations and other admins don't count."""
     settings.INVITATIONS_PER_ADMIN_PER_HOUR = 2
     admin = people["initiative_admin"]
     client.force_login(admin)
     for n in range(2):
-        assert client.post(_invite_url(), {"email": f"p{n}@example.com"}).status_code == 302
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(_invite_url(), {"email": f"p{n}@example.com"}).status_code == 302
     response = client.post("/en" + _invite_url(), {"email": "p2@example.com"})
     assert response.status_code == 200
     assert "too many invitations" in response.content.decode()
@@ -307,7 +313,8 @@ def test_sign_up_from_the_invitation_with_its_address_needs_no_second_mail(
     admin = people["initiative_admin"]
     admin_client = Client()
     admin_client.force_login(admin)
-    admin_client.post(_invite_url(), {"email": "newcomer@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(_invite_url(), {"email": "newcomer@example.com"})
     token_path, _token = _sent_token()
     path = "/en" + token_path
 

@@ -1,4 +1,4 @@
-"""Members' uploads: the one place that checks a file and the one that serves it back.
+"""Private uploads: the one place that checks a file and the one that serves it back.
 
 Every private upload (feed attachments now, chat files later) goes through
 :func:`upload_check` before it is stored and through :func:`private_file_response` when a
@@ -326,6 +326,13 @@ def upload_check(
         content_type=content_type,
         size=size,
     )
+
+
+def private_storage():
+    """Private files live outside MEDIA_ROOT and are served only by permission-checked views."""
+    from django.core.files.storage import storages
+
+    return storages["private"]
 
 
 def private_file_response(

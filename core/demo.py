@@ -1,8 +1,10 @@
 """The demo-data framework behind ``manage.py seed_demo``.
 
 Each project app may have a ``demo.py`` with ``seed(ctx: DemoContext) -> None``; the command
-calls them in the order of ``settings.PROJECT_APPS`` (so initiatives can use the home page,
-the feed can use members, and so on). Seeders must be idempotent: find by a natural key,
+calls them in the explicit order of ``settings.DEMO_SEEDERS`` (dotted paths), not in the order
+apps are installed, so a seeder runs after those whose objects it uses (initiatives after the
+home page, the feed after members and initiatives); steps that need a later seeder's objects
+go through ``ctx.later``. Seeders must be idempotent: find by a natural key,
 create what is missing, and never overwrite what an editor may have changed since.
 ``ctx.scale`` multiplies generated volumes (members, posts) for benchmarks.
 """
@@ -11,13 +13,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from importlib import import_module
 from importlib.util import find_spec
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 from wagtail.models import Page
 
 
@@ -103,8 +106,20 @@ class DemoContext:
 
 
 def project_seeders():
-    """(app, seed function) for every project app that has a ``demo`` module, in order."""
+    """(module, seed function) for every entry of ``settings.DEMO_SEEDERS``, in that order.
+
+    A project app whose ``demo`` module is missing from the list is a configuration error,
+    not a silently skipped seeder.
+    """
+    listed = list(settings.DEMO_SEEDERS)
+    modules = [path.rpartition(".")[0] for path in listed]
     for app in settings.PROJECT_APPS:
         module_name = f"{app}.demo"
+        if module_name in (__name__, *modules):
+            continue  # this framework, or listed
         if find_spec(module_name) is not None:
-            yield app, import_module(module_name).seed
+            raise ImproperlyConfigured(
+                f"{module_name} has demo data but is not listed in settings.DEMO_SEEDERS."
+            )
+    for path, module_name in zip(listed, modules, strict=True):
+        yield module_name, import_string(path)
