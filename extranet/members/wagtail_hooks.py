@@ -3,10 +3,12 @@
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from home.permissions import STYLEGUIDE_VIEWER_HOOK
 from initiatives.extensions import HOOK_DELETE_GUARD, HOOK_ORGANISATIONS
 
 from . import selectors
 from .models import Invitation, Membership
+from .permissions import is_portal_admin
 
 
 @hooks.register(HOOK_ORGANISATIONS)
@@ -21,3 +23,8 @@ def refuse_deleting_initiatives_with_members(initiative):
     if Invitation.objects.filter(initiative=initiative).exists():
         return _("it has invitations")
     return None
+
+
+@hooks.register(STYLEGUIDE_VIEWER_HOOK)
+def portal_admins_see_the_styleguide(user):
+    return is_portal_admin(user)
