@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from core.demo import DemoContext
+from core.text import clean_text
 from core.uploads import upload_check
 from extranet.members.models import Membership
 from initiatives.features import Service, service_enabled
@@ -590,7 +591,7 @@ class _People:
         specs = demo_posts(initiative.slug, initiative.short_name or initiative.title)
         for spec in specs:
             author = self.author_of(spec)
-            if services.clean_text(spec.text) in existing:
+            if clean_text(spec.text) in existing:
                 continue
             self._create(ctx, spec, author, now - timedelta(days=spec.days_ago, hours=3))
         if ctx.scale > 1:

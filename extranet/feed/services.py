@@ -7,7 +7,6 @@ files of deleted posts are removed only after the deletion is committed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import clean_text
 from core.uploads import CheckedUpload
 
 from . import events, permissions
@@ -25,18 +25,6 @@ from .models import COMMENT_MAX_LENGTH, POST_MAX_LENGTH, Attachment, Comment, Po
 class FeedError(ValidationError):
     """A feed change that cannot be made; ``code`` names the reason, the message is for
     people."""
-
-
-# Control characters other than tab and newline: C0 (NUL, escape), DEL, C1 (the 8-bit CSI
-# \x9b starts terminal escapes as \x1b[ does), and the bidi embeddings, overrides and isolates.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def clean_text(text: str) -> str:
-    """Plain text as people typed it: newlines normalised, control characters dropped,
-    surrounding blank space trimmed."""
-    text = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
 
 
 def _check_text(text: str, *, limit: int, required: bool) -> str:

@@ -109,13 +109,13 @@ def organisation_suggestions(*, query: str) -> list[str]:
     Control and format characters are dropped first (PostgreSQL refuses NUL; invisible
     characters would only hide a match); a query longer than a name cannot match.
     """
-    import unicodedata
-
     from django.db.models import Q
+
+    from core.text import clean_line
 
     from .models import Organisation
 
-    query = "".join(ch for ch in query or "" if unicodedata.category(ch)[0] != "C").strip()
+    query = clean_line(query)
     max_length = Organisation._meta.get_field("name").max_length
     if not ORGANISATION_SUGGESTION_MIN <= len(query) <= max_length:
         return []

@@ -12,10 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.test import override_settings
 
+from core.text import clean_text
 from core.uploads import upload_check
 from extranet.feed import samples, services
 from extranet.feed.models import COMMENT_MAX_LENGTH, POST_MAX_LENGTH, Attachment, Comment, Post
-from extranet.feed.services import FeedError, clean_text
+from extranet.feed.services import FeedError
 from tests.extranet.feed.files import upload
 from tests.factories import CommentFactory, PostFactory
 
