@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 from django.urls import reverse
 
+from extranet.members.people import profile_of
 from extranet.members.permissions import people_with_visible_data
 from extranet.members.selectors import search_variants
 from initiatives.models import InitiativeIndexPage, InitiativePage
@@ -196,15 +197,6 @@ def all_users(*, viewer, filters: UserFilters | None = None):
     return users.order_by("last_name", "first_name", "email")
 
 
-def _profile(user):
-    from django.core.exceptions import ObjectDoesNotExist
-
-    try:
-        return user.profile
-    except ObjectDoesNotExist:
-        return None
-
-
 def user_row(user, *, shows_data: bool) -> UserRow:
     """One user of ``all_users`` with everything the list and the exports show; without
     ``shows_data`` (the privacy rule's answer) only the account's name and login e-mail."""
@@ -221,7 +213,7 @@ def user_row(user, *, shows_data: bool) -> UserRow:
             memberships=[],
             is_blocked=not user.is_active,
         )
-    profile = _profile(user)
+    profile = profile_of(user)
     memberships = [
         MembershipRow(
             membership=m,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from extranet.members.models import Membership, Organisation
-from extranet.members.services import MembershipError, membership_set_role
+from extranet.members.services import MembershipError, membership_role_change
 
 from .permissions import (
     can_change_roles,
@@ -135,18 +135,14 @@ def membership_role_view(request, pk: int):
     if not can_change_roles(request.user):
         raise PermissionDenied
     membership = get_object_or_404(Membership.objects.select_related("user", "initiative"), pk=pk)
-    role = request.POST.get("role", "")
     try:
-        membership_set_role(membership=membership, role=role, by=request.user)
+        text = membership_role_change(
+            membership=membership, role=request.POST.get("role", ""), by=request.user
+        )
     except MembershipError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        name = membership.user.get_full_name() or membership.user.email
-        if role == Membership.Role.ADMIN:
-            text = _("%(name)s is now an administrator of «%(initiative)s».")
-        else:
-            text = _("%(name)s is no longer an administrator of «%(initiative)s».")
-        messages.success(request, text % {"name": name, "initiative": membership.initiative.title})
+        messages.success(request, text)
     return _back(request, reverse("dashboard:users"))
 
 

@@ -2,14 +2,13 @@
 and the portal admin's links in the site's header (register_nav_links).
 
 Only portal admins see these registries (personal data); editors get neither the menu nor the
-URLs. A membership's role changes only through ``membership_set_role`` so the initiative's
+URLs. A membership's role changes only through ``membership_role_change`` so the initiative's
 Wagtail group follows; organisations are merged by the dashboard's «Merge into…» view.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -22,8 +21,9 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_r
 from wagtail_modeladmin.views import EditView, IndexView
 
 from extranet.members.models import Membership, Organisation, User
+from extranet.members.people import profile_of
 from extranet.members.permissions import people_with_visible_data, without_blocked_people
-from extranet.members.services import MembershipError, membership_set_role
+from extranet.members.services import MembershipError, membership_role_change
 from extranet.members.templatetags.cabinet_tags import NAV_LINKS_HOOK
 
 from .permissions import (
@@ -130,29 +130,23 @@ class UserIndexView(SafeExportIndexView):
 
 
 class MembershipRoleEditView(EditView):
-    """Saves the role through ``membership_set_role`` (the Wagtail group follows)."""
+    """Saves the role through ``membership_role_change`` (the Wagtail group follows)."""
 
     def form_valid(self, form):
         try:
-            membership_set_role(
+            text = membership_role_change(
                 membership=self.instance, role=form.cleaned_data["role"], by=self.request.user
             )
         except MembershipError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
-        text = _("The role of %(object)s is saved.") % {"object": self.instance}
         messages.success(self.request, text)
         return redirect(self.get_success_url())
 
 
-def _profile(user):
+def _shown_profile(user):
     """The profile whose data the list may show (see ``UserIndexView``), or None."""
-    if not getattr(user, "shows_personal_data", False):
-        return None
-    try:
-        return user.profile
-    except ObjectDoesNotExist:
-        return None
+    return profile_of(user) if getattr(user, "shows_personal_data", False) else None
 
 
 class UserModelAdmin(ModelAdmin):
@@ -196,21 +190,21 @@ class UserModelAdmin(ModelAdmin):
 
     @staticmethod
     def phone(obj):
-        profile = _profile(obj)
+        profile = _shown_profile(obj)
         return phone_text(profile.phone) if profile else ""
 
     phone.short_description = gettext_lazy("contact number")
 
     @staticmethod
     def organisation(obj):
-        profile = _profile(obj)
+        profile = _shown_profile(obj)
         return profile.organisation.name if profile and profile.organisation else ""
 
     organisation.short_description = gettext_lazy("organisation")
 
     @staticmethod
     def position(obj):
-        profile = _profile(obj)
+        profile = _shown_profile(obj)
         return profile.position if profile else ""
 
     position.short_description = gettext_lazy("position")

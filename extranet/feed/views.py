@@ -9,12 +9,11 @@ POST; the feed page runs a fixed number of queries however long the feed is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -25,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from extranet.members import permissions as people
 from extranet.members import selectors as members_selectors
-from extranet.members.models import Membership
+from extranet.members.people import person_cards
 from initiatives.features import Service, require_service, service_enabled
 from initiatives.models import InitiativePage
 
@@ -117,56 +116,6 @@ def _people_ids(posts) -> set[int]:
     return ids
 
 
-@dataclass(frozen=True)
-class AdminCard:
-    """The side panel's contact card of one of the initiative's administrators."""
-
-    name: str
-    url: str
-    photo_url: str
-    phone: str
-    email: str
-
-
-def _profile(user):
-    try:
-        return user.profile
-    except ObjectDoesNotExist:
-        return None
-
-
-def _admin_card(viewer, admin, *, initiative, visible, group_slug) -> AdminCard:
-    profile = _profile(admin)
-    sees_data = admin.pk in visible
-    # The card shows the admin's membership of this group: the phone follows the group's
-    # directory setting, as in the directory (extranet.members.permissions.can_view_phone).
-    shown = [
-        Membership(
-            user=admin,
-            initiative=initiative,
-            status=Membership.Status.APPROVED,
-            role=Membership.Role.ADMIN,
-        )
-    ]
-    show_phone = sees_data and people.can_view_phone(viewer, admin, memberships=shown)
-    person_url = reverse("person", kwargs={"user_id": admin.pk}) if sees_data else ""
-    return AdminCard(
-        name=admin.get_full_name() or gettext("Member"),
-        url=f"{person_url}?group={group_slug}" if person_url else "",
-        photo_url=(
-            reverse("profile_photo", args=[admin.pk])
-            if sees_data and profile is not None and profile.photo
-            else ""
-        ),
-        phone=(
-            profile.phone.as_international
-            if show_phone and profile is not None and profile.phone
-            else ""
-        ),
-        email=admin.email if sees_data else "",
-    )
-
-
 def _group_context(request, initiative, *, people_ids=()) -> dict:
     """The side panel of every feed page, and ``visible``: which of the people on
     the page (``people_ids``, the administrators, the members shown) the viewer may see the
@@ -189,10 +138,11 @@ def _group_context(request, initiative, *, people_ids=()) -> dict:
     return {
         "initiative": initiative,
         "visible": visible,
-        "admin_cards": [
-            _admin_card(user, a, initiative=initiative, visible=visible, group_slug=initiative.slug)
-            for a in admins
-        ],
+        # The contacts are the group's administrators: their phones follow the group's
+        # directory setting, as in the directory.
+        "admin_cards": person_cards(
+            viewer=user, users=admins, initiative=initiative, visible=visible
+        ),
         "admins_url": (
             reverse("groups:admins", kwargs={"slug": initiative.slug})
             if people.can_assign_group_admins(user, initiative)

@@ -203,15 +203,16 @@ def can_view_membership(viewer, membership) -> bool:
     return membership.status == Membership.Status.APPROVED and membership.initiative_id in member_of
 
 
-def can_view_phone(viewer, subject, *, memberships) -> bool:
-    """Whether a member card shows ``subject``'s phone. ``memberships`` are the subject's
-    memberships the card shows (:func:`can_view_membership`). The person and the portal admin
-    always see it; others only when one of those initiatives' directory shows phone numbers
-    (initiatives.features.directory_shows_phone), as the directory itself does."""
+def can_view_phone(viewer, subject, *, initiatives) -> bool:
+    """Whether a card shows ``subject``'s phone. ``initiatives`` are those the card shows the
+    subject in (a member card: its memberships' initiatives, :func:`can_view_membership`; a
+    group's directory or contacts: that group). The person and the portal admin always see
+    it; others only when one of those initiatives' directory shows phone numbers
+    (initiatives.features.directory_shows_phone)."""
     from initiatives.features import directory_shows_phone
 
     if not viewer.is_authenticated or not viewer.is_active:
         return False
     if viewer.pk == subject.pk or is_portal_admin(viewer):
         return True
-    return any(directory_shows_phone(m.initiative) for m in memberships)
+    return any(directory_shows_phone(initiative) for initiative in initiatives)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -211,3 +211,23 @@ def membership_set_role(*, membership: Membership, role: str, by) -> Membership:
         user=locked.user, initiative=locked.initiative, is_admin=role == Membership.Role.ADMIN
     )
     return locked
+
+
+def membership_role_change(*, membership: Membership, role: str, by) -> str:
+    """The one path of every role change (the dashboard's switches, the group's
+    «Изменить», Wagtail admin's «Memberships»): checks that ``by`` may assign the role, sets
+    it through :func:`membership_set_role` and returns the confirmation to show. Raises
+    PermissionDenied, or MembershipError (nothing changed) for a refused change."""
+    from django.utils.translation import gettext
+
+    from .permissions import can_assign_group_admins
+
+    if not can_assign_group_admins(by, membership.initiative):
+        raise PermissionDenied
+    changed = membership_set_role(membership=membership, role=role, by=by)
+    if changed.role == Membership.Role.ADMIN:
+        text = gettext("%(name)s is now an administrator of «%(initiative)s».")
+    else:
+        text = gettext("%(name)s is no longer an administrator of «%(initiative)s».")
+    name = changed.user.get_full_name() or changed.user.email
+    return text % {"name": name, "initiative": changed.initiative.title}

@@ -14,22 +14,24 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from initiatives.features import Service, directory_shows_phone, require_service, service_enabled
+from initiatives.features import Service, require_service
 from initiatives.models import InitiativePage
 
 from . import permissions, selectors
+from .group_tabs import group_home_url, group_tab_url
 from .models import Membership
-from .services import MembershipError, membership_set_role
+from .people import person_actions, person_cards
+from .services import MembershipError, membership_role_change
 
 DIRECTORY_PER_PAGE = 24
 
@@ -39,67 +41,6 @@ def _live_initiative(slug: str) -> InitiativePage:
     if initiative is None:
         raise Http404
     return initiative
-
-
-def _url_or_empty(name: str, *args, **kwargs) -> str:
-    """The URL, or "" while the app that provides it (chat, feed) does not exist yet."""
-    try:
-        return reverse(name, args=args or None, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return ""
-
-
-def _feed_url(initiative) -> str:
-    """The group's feed, "" when it is switched off (or while the feed app is not there)."""
-    if not service_enabled(initiative, Service.FEED):
-        return ""
-    return _url_or_empty("groups:feed", slug=initiative.slug)
-
-
-def _profile(user):
-    try:
-        return user.profile
-    except ObjectDoesNotExist:
-        return None
-
-
-@dataclass(frozen=True)
-class PersonCard:
-    """What components/person_card.html shows for one member of the directory."""
-
-    name: str
-    url: str
-    photo_url: str
-    initiative: str
-    email: str
-    phone: str
-    badge: str
-    write_url: str
-
-
-def _person_card(membership, *, initiative, viewer, visible, show_phone) -> PersonCard:
-    user = membership.user
-    profile = _profile(user)
-    sees_data = user.pk in visible
-    return PersonCard(
-        name=user.get_full_name() or user.email,
-        url=f"{reverse('person', args=[user.pk])}?group={initiative.slug}",
-        photo_url=(
-            reverse("profile_photo", args=[user.pk])
-            if sees_data and profile is not None and profile.photo
-            else ""
-        ),
-        initiative=initiative.title,
-        email=user.email if sees_data else "",
-        phone=(
-            profile.phone.as_international
-            if sees_data and show_phone and profile is not None and profile.phone
-            else ""
-        ),
-        badge=gettext("Administrator") if membership.is_admin else "",
-        # «написать» once the chat app provides its URL; nobody writes to themselves.
-        write_url=_url_or_empty("messages:new", user.pk) if user.pk != viewer.pk else "",
-    )
 
 
 @login_required
@@ -116,14 +57,12 @@ def members(request, slug):
         selectors.directory_members(initiative=initiative, query=query), DIRECTORY_PER_PAGE
     ).get_page(request.GET.get("page"))
     rows = list(page_obj.object_list)
-    visible = permissions.people_with_visible_data(request.user, [m.user_id for m in rows])
-    show_phone = directory_shows_phone(initiative)
-    cards = [
-        _person_card(
-            m, initiative=initiative, viewer=request.user, visible=visible, show_phone=show_phone
-        )
-        for m in rows
-    ]
+    cards = person_cards(
+        viewer=request.user,
+        users=[m.user for m in rows],
+        initiative=initiative,
+        admin_ids=[m.user_id for m in rows if m.is_admin],
+    )
     can_manage = permissions.can_manage_members(request.user, initiative)
     return TemplateResponse(
         request,
@@ -154,7 +93,6 @@ def person(request, user_id: int):
         if permissions.can_view_membership(request.user, m)
     ]
     back_url = _back_to_group(request, shown)
-    write_url = "" if subject.pk == request.user.pk else _url_or_empty("messages:new", subject.pk)
     profile = selectors.profile_of(user=subject)
     return TemplateResponse(
         request,
@@ -166,8 +104,10 @@ def person(request, user_id: int):
             "photo_url": reverse("profile_photo", args=[subject.pk]) if profile.photo else "",
             "memberships": shown,
             "is_admin": any(m.is_admin for m in shown),
-            "show_phone": permissions.can_view_phone(request.user, subject, memberships=shown),
-            "write_url": write_url,
+            "show_phone": permissions.can_view_phone(
+                request.user, subject, initiatives=[m.initiative for m in shown]
+            ),
+            "actions": person_actions(request.user, subject),
             "back_url": back_url,
         },
     )
@@ -183,9 +123,7 @@ def _back_to_group(request, memberships) -> str:
     wanted = request.GET.get("group")
     readable.sort(key=lambda page: page.slug != wanted)
     for initiative in readable:
-        url = _feed_url(initiative)
-        if not url and service_enabled(initiative, Service.DIRECTORY):
-            url = reverse("groups:members", kwargs={"slug": initiative.slug})
+        url = group_home_url(initiative)
         if url:
             return url
     return reverse("groups_index") if permissions.can_open_groups_index(request.user) else ""
@@ -218,12 +156,8 @@ def groups_index(request):
                 initiative=initiative,
                 member_count=initiative.member_count,
                 pending_count=initiative.pending_count if manages else None,
-                feed_url=_feed_url(initiative),
-                members_url=(
-                    reverse("groups:members", kwargs=slug)
-                    if service_enabled(initiative, Service.DIRECTORY)
-                    else ""
-                ),
+                feed_url=group_tab_url(initiative, "feed"),
+                members_url=group_tab_url(initiative, "members"),
                 applications_url=reverse("groups:applications", kwargs=slug) if manages else "",
                 admins_url=(
                     reverse("groups:admins", kwargs=slug)
@@ -294,7 +228,7 @@ class AdminRemoveForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def admins(request, slug):
     """The portal admin chooses the initiative's administrators: remove the role from a
-    current one, or give it to an approved member. Both go through membership_set_role."""
+    current one, or give it to an approved member. Both go through membership_role_change."""
     initiative = _live_initiative(slug)
     if not permissions.can_assign_group_admins(request.user, initiative):
         raise PermissionDenied
@@ -313,17 +247,13 @@ def admins(request, slug):
             remove_errors.append(gettext("Unknown action."))
         if form is not None and form.is_valid():
             membership = form.cleaned_data["membership"]
+            membership.initiative = initiative
             try:
-                membership_set_role(membership=membership, role=role, by=request.user)
+                text = membership_role_change(membership=membership, role=role, by=request.user)
             except MembershipError as exc:
                 form.add_error("membership", exc)
             else:
-                name = membership.user.get_full_name() or membership.user.email
-                if role == Membership.Role.ADMIN:
-                    text = gettext("%(name)s is now an administrator of «%(initiative)s».")
-                else:
-                    text = gettext("%(name)s is no longer an administrator of «%(initiative)s».")
-                messages.success(request, text % {"name": name, "initiative": initiative.title})
+                messages.success(request, text)
                 return redirect(reverse("groups:admins", kwargs={"slug": initiative.slug}))
         if isinstance(form, AdminRemoveForm):
             remove_errors.extend(form.errors.get("membership", []))

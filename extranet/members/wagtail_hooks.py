@@ -1,12 +1,16 @@
-"""The membership app plugs into the public initiative pages (initiatives.extensions)."""
+"""The membership app plugs into the public initiative pages (initiatives.extensions) and
+gives the common group its «Участники» tab (.group_tabs)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from home.permissions import STYLEGUIDE_VIEWER_HOOK
 from initiatives.extensions import HOOK_DELETE_GUARD, HOOK_ORGANISATIONS
+from initiatives.features import Service, service_enabled
 
 from . import selectors
+from .group_tabs import GROUP_TAB_HOOK
 from .models import Invitation, Membership
 from .permissions import is_portal_admin
 
@@ -28,3 +32,9 @@ def refuse_deleting_initiatives_with_members(initiative):
 @hooks.register(STYLEGUIDE_VIEWER_HOOK)
 def portal_admins_see_the_styleguide(user):
     return is_portal_admin(user)
+
+
+@hooks.register(GROUP_TAB_HOOK, order=20)
+def directory_tab(initiative):
+    if service_enabled(initiative, Service.DIRECTORY):
+        yield "members", _("Members"), reverse("groups:members", kwargs={"slug": initiative.slug})

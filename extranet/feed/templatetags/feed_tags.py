@@ -142,24 +142,10 @@ def person_label(user) -> str:
 
 
 @register.simple_tag
-def person_photo(user, visible) -> str:
-    """The URL of ``user``'s photo when the viewer may see it (``visible``: the ids
-    extranet.members.permissions.people_with_visible_data gave for the page), else ""."""
-    if user is None or user.pk not in (visible or ()):
-        return ""
-    try:
-        profile = user.profile
-    except user._meta.model.profile.RelatedObjectDoesNotExist:
-        return ""
-    if not profile.photo:
-        return ""
-    return reverse("profile_photo", args=[user.pk])
-
-
-@register.simple_tag
 def person_url(user, visible, group_slug: str = "") -> str:
     """The member card of ``user`` («Назад в группу» leads back to ``group_slug``) when the
-    viewer may open it (``visible``, as for :func:`person_photo`), else "" — also for a
+    viewer may open it (``visible``: the ids
+    extranet.members.permissions.people_with_visible_data gave for the page), else "" — also for a
     deleted account and while the directory's URLs are not there."""
     if user is None or user.pk not in (visible or ()):
         return ""

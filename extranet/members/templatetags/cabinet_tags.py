@@ -10,6 +10,8 @@ through ``register_nav_links``. Members imports no feature app; they plug in her
 from django import template
 from wagtail import hooks
 
+from ..group_tabs import group_home_url as registered_group_home_url
+from ..group_tabs import group_tabs as registered_group_tabs
 from ..permissions import can_open_groups_index, is_portal_admin
 
 register = template.Library()
@@ -53,6 +55,22 @@ def nav_links(context):
         ]
         request._nav_links = links
     return links
+
+
+@register.simple_tag
+def group_tabs(initiative, current=""):
+    """``{% group_tabs initiative "feed" as tabs %}``: the group's registered tabs as dicts of
+    label, url and current (``current`` is the key of the page being shown)."""
+    return [
+        {"label": tab.label, "url": tab.url, "current": tab.key == current}
+        for tab in registered_group_tabs(initiative)
+    ]
+
+
+@register.simple_tag
+def group_home_url(initiative):
+    """``{% group_home_url initiative as url %}``: the group's first registered tab, or ""."""
+    return registered_group_home_url(initiative)
 
 
 @register.filter

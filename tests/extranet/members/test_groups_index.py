@@ -318,7 +318,7 @@ def test_service_refusal_is_shown(client, people, gorki, monkeypatch):
     def refuse(**kwargs):
         raise MembershipError("Only an approved member can be made an administrator.")
 
-    monkeypatch.setattr(views_directory, "membership_set_role", refuse)
+    monkeypatch.setattr(views_directory, "membership_role_change", refuse)
     member = Membership.objects.get(user=people["member"], initiative=gorki)
     client.force_login(people["portal_admin"])
     response = client.post(ADMINS, {"action": "add", "membership": member.pk})
