@@ -4,8 +4,8 @@ a real SMTP server."""
 from __future__ import annotations
 
 import email
-import json
 import email.policy
+import json
 import socket
 import time
 
