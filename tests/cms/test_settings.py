@@ -179,7 +179,9 @@ def _make_run_commands(*args: str) -> dict[str, str]:
 
 
 @pytest.mark.django_db
-def test_make_run_port_reaches_site_url_seed_output_and_invitation_links(settings, people, gorki):
+def test_make_run_port_reaches_site_url_seed_output_and_invitation_links(
+    settings, people, gorki, django_capture_on_commit_callbacks
+):
     """`make run HOST=… PORT=8311` without SITE_URL: the settings' SITE_URL (and Wagtail's base
     URL) is http://127.0.0.1:8311, so seed_demo's «Site:» line and an invitation e-mail's link
     use the port actually served, not 8000."""
@@ -207,7 +209,8 @@ def test_make_run_port_reaches_site_url_seed_output_and_invitation_links(setting
     invitation, token = invitation_create(
         initiative=gorki, email="guest@example.com", invited_by=people["initiative_admin"]
     )
-    invitation_send(invitation=invitation, token=token)
+    with django_capture_on_commit_callbacks(execute=True):  # e-mail is queued on commit
+        invitation_send(invitation=invitation, token=token)
     assert f"http://127.0.0.1:8311/invitations/{token}/" in mail.outbox[-1].body
 
 
