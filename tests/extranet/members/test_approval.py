@@ -263,7 +263,7 @@ def test_pagination_newest_first_and_only_pending(client, people, gorki):
 
 def test_application_card_shows_message_photo_and_no_chat_link_yet(client, people, gorki):
     """The card carries the applicant's message and their photo from /files/photos/<id>/;
-    «write a message» appears only once the chat's URL exists."""
+    «write a message» appears only once a feature registers it (register_person_action)."""
     membership = _pending(people, gorki)
     membership.message = "Хотим вступить в кластер"
     membership.save()
