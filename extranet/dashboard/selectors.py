@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from extranet.members.people import profile_of
 from extranet.members.permissions import people_with_visible_data
-from extranet.members.selectors import search_variants
+from extranet.members.selectors import PERSON_SEARCH_FIELDS, contains_q
 from initiatives.models import InitiativeIndexPage, InitiativePage
 
 
@@ -139,22 +139,17 @@ def users_search(users, *, viewer, q: str):
     terms = q.split()
     if not terms:
         return users
+    organisation = "profile__organisation__name"
     in_organisation = Q()
     for term in terms:
-        for variant in search_variants(term):
-            in_organisation |= Q(profile__organisation__name__icontains=variant)
+        in_organisation |= contains_q(term, organisation)
     found = User.objects.filter(in_organisation).values_list("pk", flat=True)
-    by_organisation = people_with_visible_data(viewer, list(found))
+    by_organisation = Q(pk__in=people_with_visible_data(viewer, list(found)))
     for term in terms:
-        matches = Q()
-        for variant in search_variants(term):
-            matches |= (
-                Q(first_name__icontains=variant)
-                | Q(last_name__icontains=variant)
-                | Q(email__icontains=variant)
-                | Q(profile__organisation__name__icontains=variant, pk__in=by_organisation)
-            )
-        users = users.filter(matches)
+        users = users.filter(
+            contains_q(term, *PERSON_SEARCH_FIELDS)
+            | (contains_q(term, organisation) & by_organisation)
+        )
     return users
 
 

@@ -109,7 +109,6 @@ def organisation_suggestions(*, query: str) -> list[str]:
     Control and format characters are dropped first (PostgreSQL refuses NUL; invisible
     characters would only hide a match); a query longer than a name cannot match.
     """
-    from django.db.models import Q
 
     from core.text import clean_line
 
@@ -122,10 +121,7 @@ def organisation_suggestions(*, query: str) -> list[str]:
     name = "user__profile__organisation__name"
     rows = _public_organisation_memberships().filter(initiative__live=True)
     for term in query.split():
-        matches = Q()
-        for variant in search_variants(term):
-            matches |= Q(**{f"{name}__icontains": variant})
-        rows = rows.filter(matches)
+        rows = rows.filter(contains_q(term, name))
     return list(
         rows.order_by(name).values_list(name, flat=True).distinct()[:ORGANISATION_SUGGESTION_LIMIT]
     )
@@ -200,6 +196,23 @@ def search_variants(term: str) -> set[str]:
     return {term, term.lower(), term.upper(), term.capitalize()}
 
 
+# A person's searchable own fields (on User); prefix them to search from another model.
+PERSON_SEARCH_FIELDS = ("first_name", "last_name", "email")
+
+
+def contains_q(term: str, *fields: str):
+    """A Q matching rows where any of ``fields`` contains ``term`` in any of its usual
+    spellings (:func:`search_variants`): the one search filter of the directory, the
+    suggestions and the portal admin's «All users»."""
+    from django.db.models import Q
+
+    matches = Q()
+    for variant in search_variants(term):
+        for field in fields:
+            matches |= Q(**{f"{field}__icontains": variant})
+    return matches
+
+
 def directory_members(*, initiative, query: str = ""):
     """The initiative's approved members (active accounts) for its directory: memberships with
     user, profile and organisation in the same query, administrators first, then by name.
@@ -207,21 +220,14 @@ def directory_members(*, initiative, query: str = ""):
     ``query`` narrows it to people whose name, e-mail or organisation contains every word of
     it, case-insensitively (Cyrillic too). One query per page, plus the paginator's count.
     """
-    from django.db.models import Case, IntegerField, Q, Value, When
+    from django.db.models import Case, IntegerField, Value, When
 
     members = _approved_members(initiative).select_related(
         "user", "user__profile", "user__profile__organisation"
     )
+    fields = [f"user__{field}" for field in PERSON_SEARCH_FIELDS]
     for term in (query or "").strip()[:DIRECTORY_QUERY_MAX].split():
-        matches = Q()
-        for variant in search_variants(term):
-            matches |= (
-                Q(user__first_name__icontains=variant)
-                | Q(user__last_name__icontains=variant)
-                | Q(user__email__icontains=variant)
-                | Q(user__profile__organisation__name__icontains=variant)
-            )
-        members = members.filter(matches)
+        members = members.filter(contains_q(term, *fields, "user__profile__organisation__name"))
     return members.annotate(
         admin_first=Case(
             When(role=Membership.Role.ADMIN, then=Value(0)),
