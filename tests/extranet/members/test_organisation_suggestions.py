@@ -11,6 +11,7 @@ from django.utils import translation
 
 from extranet.members import views_organisations
 from initiatives.selectors import participating_organisations
+from tests.conftest import EXTRANET_ROLES
 from tests.factories import (
     InitiativePageFactory,
     MembershipFactory,
@@ -66,6 +67,18 @@ def test_guest_is_sent_to_login(client, organisations):
     response = client.get(_url(), {"q": "стекло"})
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("role", EXTRANET_ROLES)
+def test_every_role_gets_the_public_names_only(client, people, organisations, role):
+    """Every role gets the same answer: the names the public pages already show, nothing a
+    role could otherwise see (the hiding member's organisation is refused to the Gorki admin
+    and the portal admin too, the endpoint is not the place for it); a guest gets none."""
+    if people[role] is None:
+        assert client.get(_url(), {"q": "стекло"}).status_code == 302
+        return
+    client.force_login(people[role])
+    assert _names(client, "стекло") == ["ОАО «Полоцк-Стекловолокно»"]
 
 
 def test_only_public_organisations_are_suggested(client, me, gorki, organisations):
