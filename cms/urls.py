@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from extranet.feed import urls as feed_urls
 from extranet.members import urls_groups
+from extranet.notices import urls as notices_urls
 from home import views as home_views
 
 from . import views
@@ -64,7 +65,9 @@ urlpatterns += i18n_patterns(
         "cabinet/groups/<slug:slug>/",
         include((feed_urls.urlpatterns + urls_groups.urlpatterns, urls_groups.app_name)),
     ),
+    path("cabinet/notifications/", include(notices_urls.urlpatterns)),
     path("cabinet/", include("extranet.members.urls")),
+    path("unsubscribe/", include(notices_urls.unsubscribe_urlpatterns)),
     path("invitations/", include("extranet.members.urls_invitations")),
     path("files/", include("extranet.members.urls_files")),
     path("files/", include("extranet.feed.urls_files")),

@@ -3,17 +3,16 @@ tests, the database backend and its worker in production)."""
 
 from __future__ import annotations
 
-from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
 
 
 @task()
-def email_send(*, to: list[str], subject: str, body: str, html: str, from_email: str) -> int:
-    """Send one rendered message (text body, HTML alternative); returns the number sent (1).
+def email_send(*, outgoing_id: int) -> int:
+    """Send one outbox row (``core.email.email_deliver``); 0 when it was sent already.
 
-    Its arguments are plain strings so the database backend can store them; rendering is
-    done by ``core.email.send_templated_email`` before the task is enqueued.
+    Its argument is the row's id, so the database backend stores a number and a retried
+    task finds the row's outcome rather than sending again.
     """
-    message = EmailMultiAlternatives(subject=subject, body=body, from_email=from_email, to=to)
-    message.attach_alternative(html, "text/html")
-    return message.send()
+    from .email import email_deliver
+
+    return email_deliver(outgoing_ids=[outgoing_id])

@@ -153,6 +153,13 @@ class InitiativePage(Page):
     directory_shows_phone = models.BooleanField(
         _("member directory shows phone numbers"), default=True
     )
+    # Notice e-mails about the group's posts and comments say who did what where; with this
+    # on they also quote the first lines (private text leaves the platform by mail).
+    email_excerpts = models.BooleanField(
+        _("quote posts and comments in notification e-mails"),
+        default=False,
+        help_text=_("Off: e-mails say who wrote where, with a link, and carry no text."),
+    )
 
     # The Wagtail group whose page permissions cover this initiative's subtree only; its
     # members are the initiative's administrators (kept in step by initiatives.services).
@@ -202,6 +209,7 @@ class InitiativePage(Page):
             heading=_("Services for this cluster"),
         ),
         FieldPanel("directory_shows_phone"),
+        FieldPanel("email_excerpts"),
     ]
     edit_handler = TabbedInterface(
         [

@@ -31,6 +31,7 @@ PROJECT_APPS = [
     "core",
     "home",
     "extranet.members",
+    "extranet.notices",
     "initiatives",
     "extranet.dashboard",
     "extranet.feed",
@@ -346,6 +347,23 @@ EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{PLATFORM_NAME} <noreply@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("Admin", address) for address in env_list("ADMIN_EMAILS")]
+# After a failed send, wait this many seconds before each retry (then the message is
+# "failed", shown to the portal admin at /cabinet/admin/emails/ with «Отправить снова»).
+EMAIL_RETRY_DELAYS = [int(s) for s in env_list("EMAIL_RETRY_DELAYS", ["60", "300", "1800", "7200"])]
+# Sent e-mails are kept this long in the outbox (manage.py prune_notifications removes them).
+OUTGOING_EMAIL_KEEP_DAYS = env_int("OUTGOING_EMAIL_KEEP_DAYS", 30)
+
+# --- Notifications --------------------------------------------------------------------------------
+
+# django-notifications' own model (its swappable setting names it; migrations need it).
+NOTIFICATIONS_NOTIFICATION_MODEL = "notifications.Notification"
+DJANGO_NOTIFICATIONS_CONFIG = {"USE_JSONFIELD": True, "SOFT_DELETE": False}
+# Read notifications older than this are removed by `manage.py prune_notifications` (cron).
+NOTIFICATIONS_PRUNE_DAYS = env_int("NOTIFICATIONS_PRUNE_DAYS", 90)
+# How long the unsubscribe link of an e-mail works.
+UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS = env_int("UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS", 365)
+# `manage.py send_digests` renders and sends this many recipients' digests per SMTP connection.
+DIGEST_BATCH_SIZE = env_int("DIGEST_BATCH_SIZE", 200)
 
 # --- Wagtail --------------------------------------------------------------------------------------
 

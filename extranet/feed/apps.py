@@ -6,3 +6,6 @@ class FeedConfig(AppConfig):
     name = "extranet.feed"
     label = "feed"
     verbose_name = _("Common group feed")
+
+    def ready(self):
+        from . import receivers  # noqa: F401 - connects the notices' receivers

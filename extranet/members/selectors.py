@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db.models import Q
+
 from initiatives.extensions import OrganisationItem
 
 from .models import Membership
@@ -306,3 +308,43 @@ def admin_candidates(*, initiative):
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__email", "pk")
     )
+
+
+# --- Who is told (the notices' receivers ask these) -----------------------------------------
+
+
+def portal_admin_ids() -> list[int]:
+    """Active superusers and members of the portal admins' group."""
+    from .models import User
+    from .permissions import PORTAL_ADMINS_GROUP
+
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=PORTAL_ADMINS_GROUP))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def initiative_admin_ids(*, initiative) -> list[int]:
+    """The initiative's active administrators."""
+    return list(
+        _approved_members(initiative)
+        .filter(role=Membership.Role.ADMIN)
+        .values_list("user_id", flat=True)
+    )
+
+
+def group_reader_ids(*, initiative, among=None) -> list[int]:
+    """Who reads ``initiative``'s common group (``permissions.can_read_group``: its approved,
+    active members and the portal admins), optionally only those in ``among``."""
+    ids = set(_approved_members(initiative).values_list("user_id", flat=True))
+    ids.update(portal_admin_ids())
+    if among is not None:
+        ids &= set(among)
+    return sorted(ids)
+
+
+def group_member_ids(*, initiative) -> list[int]:
+    """The initiative's approved, active members (its admins included)."""
+    return list(_approved_members(initiative).values_list("user_id", flat=True))
