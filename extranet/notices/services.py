@@ -8,12 +8,14 @@ their bells) runs in the task ``notice_deliver`` after the source's transaction 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from collections.abc import Iterable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -322,10 +324,15 @@ def email_settings_save(*, user, modes: dict[str, str], language: str | None = N
 
 
 def newsletter_set(*, user, subscribed: bool) -> None:
-    """The master switch («Отписаться» / «Подписаться»): the profile's newsletter field."""
-    from extranet.members.models import Profile
+    """The master switch («Отписаться» / «Подписаться»): the profile's newsletter field.
 
-    Profile.objects.update_or_create(user=user, defaults={"newsletter": subscribed})
+    The mock-up puts the switch in the members' profile, so it is stored there; the model is
+    looked up by name, not imported (members imports notices, never the other way).
+    """
+    profile_model = django_apps.get_model("members", "Profile")
+    profile_model.objects.update_or_create(user=user, defaults={"newsletter": subscribed})
+    with contextlib.suppress(models.ObjectDoesNotExist):
+        user.profile.newsletter = subscribed
 
 
 def unsubscribe_apply(*, user, scope: str) -> list[str]:
@@ -340,5 +347,3 @@ def unsubscribe_apply(*, user, scope: str) -> list[str]:
     if categories:
         email_settings_save(user=user, modes=dict.fromkeys(categories, Mode.OFF))
     return categories
-
-
