@@ -6,15 +6,14 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import socket
-import time
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import mail
 
 from core.email import send_templated_email
+from core.models import OutgoingEmail
 from extranet.members.invitations import invitation_create, invitation_send
+from tests.smtp import smtp_server as running_smtp_server
 
 pytestmark = pytest.mark.django_db
 
@@ -78,42 +77,11 @@ def test_html_part_escapes_context(gorki, django_capture_on_commit_callbacks):
     assert "&lt;script&gt;" in html
 
 
-class _Collector:
-    """aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self):
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on 127.0.0.1 and Django's SMTP backend pointed at it."""
-    handler = _Collector()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    try:
+    with running_smtp_server(settings) as handler:
         yield handler
-    finally:
-        controller.stop()
 
 
 def test_invitation_goes_through_a_real_smtp_server(
@@ -126,9 +94,7 @@ def test_invitation_goes_through_a_real_smtp_server(
     )
     with django_capture_on_commit_callbacks(execute=True):
         invitation_send(invitation=invitation, token=token)
-    deadline = time.monotonic() + 5
-    while not smtp_server.messages and time.monotonic() < deadline:
-        time.sleep(0.05)
+    smtp_server.wait_for(1)
     assert len(smtp_server.messages) == 1
     envelope = smtp_server.messages[0]
     assert envelope.rcpt_tos == ["guest@example.com"]
@@ -157,8 +123,9 @@ def test_nothing_is_sent_before_the_transaction_commits(gorki, django_capture_on
 
 
 def test_the_sending_task_takes_only_json_arguments(gorki, django_capture_on_commit_callbacks):
-    """What the task receives is rendered text (so the database backend can store it), in the
-    language active when the caller rendered it."""
+    """What the task receives is the outbox row's id (so the database backend stores a
+    number), and the row holds the text rendered in the language active when the caller
+    rendered it."""
     from django.utils import translation
     from django_tasks.signals import task_enqueued
 
@@ -178,5 +145,8 @@ def test_the_sending_task_takes_only_json_arguments(gorki, django_capture_on_com
     assert [result.task.name for result in seen] == ["email_send"]
     kwargs = seen[0].kwargs
     assert json.loads(json.dumps(kwargs)) == kwargs
-    assert "Тимаев Андрей" in kwargs["body"]
-    assert mail.outbox[0].body == kwargs["body"]
+    outgoing = OutgoingEmail.objects.get()
+    assert kwargs == {"outgoing_id": outgoing.pk}
+    assert "Тимаев Андрей" in outgoing.body
+    assert "You are invited to join" in outgoing.body  # English, as the caller was
+    assert mail.outbox[0].body == outgoing.body
