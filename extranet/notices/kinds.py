@@ -80,6 +80,13 @@ def kind_text(key: str, params: dict) -> str:
     if kind is None:
         return str(_("Notification"))
     try:
-        return str(kind.text) % params
-    except (KeyError, TypeError, ValueError):
+        return str(kind.text) % _Params(params)
+    except (TypeError, ValueError):
         return str(kind.text)
+
+
+class _Params(dict):
+    # A parameter the notice lacks (an older notice, a new placeholder) reads as "", never as
+    # "%(name)s" in front of the reader.
+    def __missing__(self, key):
+        return ""

@@ -78,8 +78,10 @@ def notify(
     if not recipient_ids:
         return None
     filled = {key: str(value) for key, value in (params or {}).items()}
-    if actor is not None:
-        filled.setdefault("actor", actor.get_full_name() or actor.email)
+    # Without a person (a seeded or system change) the platform itself is the actor.
+    filled.setdefault(
+        "actor", (actor.get_full_name() or actor.email) if actor else settings.PLATFORM_NAME
+    )
     if initiative is not None:
         filled.setdefault("initiative", initiative.title)
     event = {

@@ -302,3 +302,16 @@ def test_fan_out_is_constant_in_queries(gorki, django_assert_max_num_queries, ru
         with django_assert_max_num_queries(16):
             notices.notice_event_deliver(**event)
         assert Notification.objects.filter(recipient__in=users).count() == size
+
+
+def test_a_notice_without_an_actor_or_with_missing_params_reads_cleanly(people, gorki, run):
+    """A role given by nobody (seeded data) names the platform; a parameter missing from an
+    old notice reads as empty, never as a raw «%(name)s»."""
+    from extranet.notices.kinds import kind_text
+
+    membership = people["member"].memberships.get(initiative=gorki)
+    run(members.membership_set_role, membership=membership, role="admin", by=None)
+    notification = Notification.objects.get(verb="members.role_admin")
+    text = kind_text(notification.verb, notification.data["params"])
+    assert "%(" not in text and gorki.title in text
+    assert "%(" not in kind_text("feed.post_new", {})
