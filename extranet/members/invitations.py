@@ -193,6 +193,7 @@ def invitation_send(*, invitation: Invitation, token: str) -> None:
             to=[invitation.email],
             subject=gettext("Invitation to join %(initiative)s") % {"initiative": initiative.title},
             template="members/emails/invitation",
+            kind="invitation",
             context={
                 "invitation": invitation,
                 "initiative": initiative,
