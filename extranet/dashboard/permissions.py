@@ -19,3 +19,8 @@ def can_change_roles(user) -> bool:
 
 def can_merge_organisations(user) -> bool:
     return is_portal_admin(user)
+
+
+def can_view_emails(user) -> bool:
+    """The log of outgoing e-mails (recipients' addresses, errors) and «Отправить снова»."""
+    return is_portal_admin(user)

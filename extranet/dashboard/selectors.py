@@ -320,3 +320,81 @@ def user_export_table(users, *, viewer) -> tuple[list[str], list[list[str]]]:
             ]
         )
     return headings, rows
+
+
+# --- Outgoing e-mails («Письма») ------------------------------------------------------------
+
+# The statuses the e-mail log filters by, the failed ones first (what the admin comes for).
+EMAIL_STATUS_FILTERS = ("failed", "queued", "sending", "sent")
+# The header's «Письма (N ошибок)» is counted at most this often (not once per page).
+FAILED_EMAILS_CACHE_KEY = "dashboard:failed-emails"
+FAILED_EMAILS_CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class EmailFilters:
+    """The e-mail log's filters as read from the query string; ``errors`` says which given
+    values were not understood (they are dropped, and the list shows everything)."""
+
+    status: str = ""
+    kind: str = ""
+    errors: tuple[str, ...] = ()
+
+    @classmethod
+    def from_query(cls, params, *, kinds: list[str]) -> EmailFilters:
+        from django.utils.translation import gettext as _
+
+        errors = []
+        status = (params.get("status") or "").strip()
+        if status and status not in EMAIL_STATUS_FILTERS:
+            errors.append(
+                _("There is no status «%(value)s»: all e-mails are shown.") % {"value": status[:50]}
+            )
+            status = ""
+        kind = (params.get("kind") or "").strip()
+        if kind and kind not in kinds:
+            errors.append(
+                _("There are no e-mails of the kind «%(value)s»: all e-mails are shown.")
+                % {"value": kind[:100]}
+            )
+            kind = ""
+        return cls(status=status, kind=kind, errors=tuple(errors))
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.kind)
+
+
+def email_kinds() -> list[str]:
+    """The kinds of e-mail the outbox holds («notice:feed.post_new», «invitation»), sorted."""
+    from core.models import OutgoingEmail
+
+    return sorted(
+        OutgoingEmail.objects.exclude(kind="").values_list("kind", flat=True).distinct().order_by()
+    )
+
+
+def outgoing_emails(*, filters: EmailFilters):
+    """The outbox newest first, without the message bodies (the log shows none)."""
+    from core.models import OutgoingEmail
+
+    emails = OutgoingEmail.objects.defer("body", "html", "headers").order_by("-created_at", "-id")
+    if filters.status:
+        emails = emails.filter(status=filters.status)
+    if filters.kind:
+        emails = emails.filter(kind=filters.kind)
+    return emails
+
+
+def failed_email_count(*, fresh: bool = False) -> int:
+    """How many e-mails failed for good, counted at most once a minute (the header asks on
+    every page of the portal admin); ``fresh`` counts now (the log itself)."""
+    from django.core.cache import cache
+
+    from core.models import OutgoingEmail
+
+    count = None if fresh else cache.get(FAILED_EMAILS_CACHE_KEY)
+    if count is None:
+        count = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).count()
+        cache.set(FAILED_EMAILS_CACHE_KEY, count, FAILED_EMAILS_CACHE_SECONDS)
+    return count

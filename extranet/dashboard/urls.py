@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_emails
 
 app_name = "dashboard"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("users/", views.users_view, name="users"),
     path("memberships/<int:pk>/role/", views.membership_role_view, name="membership_role"),
     path("organisations/merge/", views.organisation_merge_view, name="organisation_merge"),
+    path("emails/", views_emails.emails_view, name="emails"),
+    path("emails/<int:pk>/resend/", views_emails.email_resend_view, name="email_resend"),
 ]

@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
@@ -30,9 +30,16 @@ from .permissions import (
     can_change_roles,
     can_merge_organisations,
     can_view_all_users,
+    can_view_emails,
     can_view_initiatives_registry,
 )
-from .selectors import account_status, phone_text, spreadsheet_safe, users_search
+from .selectors import (
+    account_status,
+    failed_email_count,
+    phone_text,
+    spreadsheet_safe,
+    users_search,
+)
 
 
 class PortalAdminPermissionHelper(PermissionHelper):
@@ -268,10 +275,20 @@ class ParticipantsGroup(ModelAdminGroup):
 
 @hooks.register(NAV_LINKS_HOOK)
 def portal_admin_nav_links(user):
-    """Seed 000's portal-admin header: «Все пользователи», «Кластерные инициативы»."""
+    """Seed 000's portal-admin header: «Все пользователи», «Кластерные инициативы»; and
+    «Письма», with «(N ошибок)» while e-mails failed for good (counted once a minute)."""
     links = []
     if can_view_all_users(user):
         links.append((_("All users"), reverse("dashboard:users")))
     if can_view_initiatives_registry(user):
         links.append((_("Cluster initiatives"), reverse("dashboard:initiatives")))
+    if can_view_emails(user):
+        failed = failed_email_count()
+        label = (
+            ngettext("E-mails (%(count)s failed)", "E-mails (%(count)s failed)", failed)
+            % {"count": failed}
+            if failed
+            else _("E-mails")
+        )
+        links.append((label, reverse("dashboard:emails")))
     return links
