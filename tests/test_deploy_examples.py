@@ -227,7 +227,9 @@ def test_gunicorn_conf_defaults_and_env(monkeypatch):
 # --- systemd ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("unit", ["cms-web.service", "cms-ws.service", "cms-worker.service"])
+@pytest.mark.parametrize(
+    "unit", ["cms-web.service", "cms-ws.service", "cms-worker.service", "cms-job@.service"]
+)
 def test_systemd_units_share_environment(unit):
     """Every unit reads /etc/cms/cms.env, runs the production settings without reading a .env
     file, runs as a non-root user in the checkout, and starts an absolute command."""
@@ -280,6 +282,26 @@ def test_systemd_worker_unit_runs_db_worker():
     assert get_commands()["db_worker"] == "django_tasks_db"
     production = (ROOT / "cms" / "settings" / "production.py").read_text()
     assert 'env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")' in production
+
+
+def test_scheduled_jobs_are_timers_of_existing_commands():
+    """Each cms-job@<command>.timer starts the template unit for a management command that
+    exists, and the template runs `manage.py <command>` from the checkout: the jobs the
+    README names (digests, e-mail retries, pruning) are all there."""
+    from django.core.management import get_commands
+
+    service = _unit("cms-job@.service")["Service"]
+    argv = shlex.split(service["ExecStart"])
+    assert argv[1:] == [f"{service['WorkingDirectory']}/manage.py", "%i"]
+    timers = sorted((ROOT / "deploy" / "systemd").glob("cms-job@*.timer"))
+    commands = {path.name.removeprefix("cms-job@").removesuffix(".timer") for path in timers}
+    assert commands == {"send_digests", "send_queued_email", "prune_notifications"}
+    for path in timers:
+        timer = _unit(path.name)
+        assert "OnCalendar" in timer["Timer"] or "OnUnitActiveSec" in timer["Timer"]
+        assert timer["Install"]["WantedBy"] == "timers.target"
+    available = get_commands()
+    assert {command for command in commands if command in available} == commands
 
 
 # --- configuration docs ---------------------------------------------------------------------------
