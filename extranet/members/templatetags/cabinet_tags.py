@@ -1,13 +1,20 @@
 """Template tags for the signed-in part of the header.
 
-Counters («Сообщения (N)», notifications) come from the feature apps, which register a
-function with the Wagtail hook ``register_nav_counter``: ``fn(user) -> dict[str, int]``.
+Items with a counter (the notifications' bell, later the chat's «Сообщения (N)») come from
+the feature apps, which register a function with the Wagtail hook ``register_nav_item``:
+``fn(user) -> list[NavItem]``.
 Links («Все пользователи», «Кластерные инициативы» of the portal admin) come the same way,
 through ``register_nav_links``. Members imports no feature app; they plug in here (DESIGN.md,
 "Layout").
 """
 
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
 from django import template
+from django.utils.translation import ngettext
 from wagtail import hooks
 
 from ..group_tabs import group_home_url as registered_group_home_url
@@ -16,27 +23,66 @@ from ..permissions import can_open_groups_index, is_portal_admin
 
 register = template.Library()
 
-NAV_COUNTER_HOOK = "register_nav_counter"
+# Items with a counter a feature app adds to the account menu: ``fn(user) -> list[NavItem]``,
+# asked once per request for a signed-in, active user.
+NAV_ITEM_HOOK = "register_nav_item"
 # Links a feature app adds to the account menu (the portal admin's tools):
 # ``fn(user) -> list[tuple[str, str]]`` of (label, url), asked once per request.
 NAV_LINKS_HOOK = "register_nav_links"
 
 
+@dataclass(frozen=True)
+class NavItem:
+    """One account-menu item with a counter: the bell, the chat's messages.
+
+    ``icon`` names an svg of templates/includes/user_menu.html ("bell", "chat"); ``live_url``
+    is the websocket path that pushes ``{"type": "unread", "count": n}`` to static/js/notices.js
+    ("" for none).
+    """
+
+    key: str
+    label: str
+    url: str
+    count: int = 0
+    icon: str = "bell"
+    live_url: str = ""
+
+
 @register.simple_tag(takes_context=True)
-def nav_counter(context, name):
+def nav_items(context) -> list[NavItem]:
+    """The registered items for the signed-in user, computed once per request however many
+    times the header asks (the menu and the menu button's dot)."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return 0
-    # Computed once per request, however many times the header asks.
-    cache = getattr(request, "_nav_counters", None)
-    if cache is None:
-        cache = {}
-        for counter in hooks.get_hooks(NAV_COUNTER_HOOK):
-            for key, value in counter(user).items():
-                cache[key] = cache.get(key, 0) + int(value)
-        request._nav_counters = cache
-    return cache.get(name, 0)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    items = getattr(request, "_nav_items", None)
+    if items is None:
+        items = [item for provider in hooks.get_hooks(NAV_ITEM_HOOK) for item in provider(user)]
+        request._nav_items = items
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def nav_items_count(context) -> int:
+    """The sum of the items' counts: the menu button shows a dot when it is above 0."""
+    return sum(max(int(item.count), 0) for item in nav_items(context))
+
+
+# A whole number of each plural category (Intl.PluralRules) in the languages of the site;
+# counts are never fractions, so «other» takes the form of 5.
+_PLURAL_SAMPLES = {"one": 1, "few": 2, "many": 5, "other": 5}
+
+
+@register.simple_tag
+def unread_count_forms() -> str:
+    """JSON of «{n} unread» per plural category in the active language, so that
+    js/notices.js keeps the counter's screen-reader text right when the number changes."""
+    forms = {}
+    for category, sample in _PLURAL_SAMPLES.items():
+        text = ngettext("%(counter)s unread", "%(counter)s unread", sample)
+        forms[category] = text % {"counter": "{n}"}
+    return json.dumps(forms, ensure_ascii=False)
 
 
 @register.simple_tag(takes_context=True)
