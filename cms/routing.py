@@ -2,8 +2,11 @@
 
 from django.urls import path
 
+from extranet.notices.consumers import NotificationsConsumer
+
 from .consumers import PingConsumer
 
 websocket_urlpatterns = [
     path("ws/ping/", PingConsumer.as_asgi()),
+    path("ws/notifications/", NotificationsConsumer.as_asgi()),
 ]
