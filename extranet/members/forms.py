@@ -53,7 +53,11 @@ class ProfileForm(forms.Form):
     newsletter = forms.BooleanField(
         label=_("Subscribed to the e-mail newsletter"),
         required=False,
-        help_text=_("Untick to unsubscribe."),
+        help_text=_(
+            "Untick to receive only service e-mails (password, invitations, decisions on "
+            "your applications). Which notifications come and how often: «Notifications and "
+            "e-mail» below."
+        ),
     )
     initiative = forms.ModelChoiceField(
         label=_("Cluster initiative"),

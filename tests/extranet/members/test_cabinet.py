@@ -166,3 +166,10 @@ def test_other_initiatives_memberships_are_listed(client, people, polotsk):
     client.force_login(people["member"])
     html = client.get("/en/cabinet/").content.decode()
     assert polotsk.title in html
+
+
+def test_the_cabinet_links_to_the_notification_settings(client_for, people):
+    """The mock-up's «Email рассылка» lives in the profile; the cabinet leads to the page
+    where each kind of notification is chosen."""
+    response = client_for(people["member"]).get("/en/cabinet/")
+    assert 'href="/en/cabinet/notifications/settings/"' in response.content.decode()
