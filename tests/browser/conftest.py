@@ -84,3 +84,87 @@ def screenshot(request):
         return path
 
     return take
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db):
+    """``cms.asgi.application`` (HTTP and websockets) served by uvicorn in a thread on
+    127.0.0.1 and a free port, on the test database; pytest-django's ``live_server`` is WSGI
+    and has no websockets. ``.url`` is its address.
+
+    The server's ORM work runs in asgiref's worker thread: on SQLite that thread opens the
+    same shared-cache in-memory test database, on PostgreSQL the same test database; data the
+    test commits (``transactional_db``) is seen by both sides. Mail goes to the locmem outbox
+    of this process either way.
+
+    ``.call(fn)`` runs ``fn()`` in a worker thread of the server's event loop and returns its
+    result: what the server side would do (a service that pushes to open sockets). The test
+    thread cannot push itself: Playwright's event loop runs there, and ``async_to_sync``
+    refuses to run beside it; from the server's loop the push reaches the sockets
+    thread-safely with the in-memory channel layer too.
+    """
+    import asyncio
+    import socket
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    import uvicorn
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    from cms.asgi import application
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        application, lifespan="off", log_level="warning", ws="websockets-sansio", loop="asyncio"
+    )
+    server = uvicorn.Server(config)
+    state = {}
+
+    def run():
+        loop = asyncio.new_event_loop()
+        state["loop"] = loop
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(server.serve(sockets=[sock]))
+        finally:
+            loop.close()
+
+    thread = threading.Thread(target=run, name="asgi-live-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the ASGI live server did not start")
+        time.sleep(0.02)
+
+    def call(fn, timeout=30):
+        def work():
+            try:
+                return fn()
+            finally:
+                connections.close_all()
+
+        future = asyncio.run_coroutine_threadsafe(
+            sync_to_async(work, thread_sensitive=False)(), state["loop"]
+        )
+        return future.result(timeout=timeout)
+
+    try:
+        yield SimpleNamespace(url=f"http://127.0.0.1:{port}", port=port, call=call)
+    finally:
+        # Close the connections the server's worker thread opened, so the database can be
+        # flushed (and, on PostgreSQL, dropped at the end of the run).
+        loop = state.get("loop")
+        if loop is not None and loop.is_running():
+            closing = asyncio.run_coroutine_threadsafe(
+                sync_to_async(connections.close_all, thread_sensitive=True)(), loop
+            )
+            closing.result(timeout=10)
+        server.should_exit = True
+        thread.join(timeout=15)
+        sock.close()
