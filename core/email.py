@@ -218,6 +218,8 @@ def email_retry_due(*, now=None) -> int:
     now = now or timezone.now()
     due = OutgoingEmail.objects.filter(
         Q(status=Status.QUEUED, next_attempt_at__lte=now)
+        # A first send whose task was lost (the process died between commit and enqueue).
+        | Q(status=Status.QUEUED, next_attempt_at__isnull=True, created_at__lt=now - STALE_CLAIM)
         | Q(status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
     ).values_list("pk", flat=True)
     return email_deliver(outgoing_ids=list(due.order_by("pk")[:1000]))

@@ -378,3 +378,16 @@ def test_a_duplicate_key_inside_a_transaction_keeps_the_transaction_usable(
         email_queue(to=["b@example.com"], subject="x", body="y", key="k2")
     assert sorted(OutgoingEmail.objects.values_list("key", flat=True)) == ["k", "k2"]
     assert len(mail.outbox) == 2
+
+
+def test_a_first_send_whose_task_was_lost_is_picked_up(clock, django_capture_on_commit_callbacks):
+    """A message queued but never handed to the worker (the process died between commit and
+    enqueue: no retry time is set) is sent by send_queued_email once it is older than
+    STALE_CLAIM, and not while its own task may still be on the way."""
+    with django_capture_on_commit_callbacks(execute=False):
+        email_queue(to=["a@example.com"], subject="x", body="y")
+    assert _send_queued() == "sent 0"
+    clock.shift(STALE_CLAIM.total_seconds() + 1)
+    assert _send_queued() == "sent 1"
+    assert _send_queued() == "sent 0"
+    assert len(mail.outbox) == 1
