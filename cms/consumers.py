@@ -8,7 +8,7 @@ import json
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-MAX_FRAME = 1024
+from core.websocket import FrameError, frame_read
 
 
 class PingConsumer(AsyncWebsocketConsumer):
@@ -16,15 +16,12 @@ class PingConsumer(AsyncWebsocketConsumer):
         await self.accept()
 
     async def receive(self, text_data=None, bytes_data=None):
-        if text_data is None or len(text_data) > MAX_FRAME:
-            await self._error("Send a JSON text frame of at most 1 KB.")
-            return
         try:
-            message = json.loads(text_data)
-        except ValueError:
-            await self._error("The frame is not valid JSON.")
+            message = frame_read(text_data)
+        except FrameError as error:
+            await self._error(str(error))
             return
-        if not isinstance(message, dict) or message.get("type") != "ping":
+        if message.get("type") != "ping":
             await self._error('Unknown message; send {"type": "ping"}.')
             return
         user = self.scope.get("user")

@@ -69,12 +69,12 @@ def _feed_on(post: Post) -> bool:
     return service_enabled(post.initiative, Service.FEED)
 
 
-@receiver(events.post_created, dispatch_uid="feed.notify_post_created")
-def post_created(sender, post: Post, actor=None, **kwargs):
+def _tell_members(kind: NoticeKind, post: Post, actor) -> None:
+    """A post's news for the whole group: its approved members (the actor excepted)."""
     if not _feed_on(post):
         return
     notify(
-        kind=POST_NEW.key,
+        kind=kind.key,
         recipients=group_member_ids(initiative=post.initiative),
         actor=actor,
         target=post,
@@ -83,6 +83,11 @@ def post_created(sender, post: Post, actor=None, **kwargs):
         excerpt=_excerpt(post.text),
         email_excerpt=post.initiative.email_excerpts,
     )
+
+
+@receiver(events.post_created, dispatch_uid="feed.notify_post_created")
+def post_created(sender, post: Post, actor=None, **kwargs):
+    _tell_members(POST_NEW, post, actor)
 
 
 @receiver(events.comment_created, dispatch_uid="feed.notify_comment_created")
@@ -115,15 +120,4 @@ def comment_created(sender, comment: Comment, post: Post, actor=None, **kwargs):
 
 @receiver(events.post_pinned, dispatch_uid="feed.notify_post_pinned")
 def post_pinned(sender, post: Post, actor=None, **kwargs):
-    if not _feed_on(post):
-        return
-    notify(
-        kind=POST_PINNED.key,
-        recipients=group_member_ids(initiative=post.initiative),
-        actor=actor,
-        target=post,
-        initiative=post.initiative,
-        url=_post_path(post),
-        excerpt=_excerpt(post.text),
-        email_excerpt=post.initiative.email_excerpts,
-    )
+    _tell_members(POST_PINNED, post, actor)

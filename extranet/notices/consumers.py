@@ -18,11 +18,12 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.contrib.auth import get_user_model
 
+from core.websocket import FrameError, frame_read
+
 from .permissions import can_use_notices
 from .selectors import unread_count
 from .services import user_group
 
-MAX_FRAME = 1024
 # Policy violation: the account may no longer use the bell.
 CLOSE_NOT_ALLOWED = 4403
 
@@ -63,15 +64,12 @@ class NotificationsConsumer(AsyncWebsocketConsumer):
         user = await self._authorised()
         if user is None:
             return
-        if text_data is None or len(text_data) > MAX_FRAME:
-            await self._error("Send a JSON text frame of at most 1 KB.")
-            return
         try:
-            message = json.loads(text_data)
-        except ValueError:
-            await self._error("The frame is not valid JSON.")
+            message = frame_read(text_data)
+        except FrameError as error:
+            await self._error(str(error))
             return
-        kind = message.get("type") if isinstance(message, dict) else None
+        kind = message.get("type")
         if kind not in ("ping", "count"):
             await self._error('Unknown message; send {"type": "ping"} or {"type": "count"}.')
             return

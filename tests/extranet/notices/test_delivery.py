@@ -21,17 +21,6 @@ from tests.factories import MembershipFactory, PortalAdminFactory, ProfileFactor
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Run ``fn`` as a request would: its on-commit work (signals, fan-out, mail) happens."""
-
-    def call(fn, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(**kwargs)
-
-    return call
-
-
 def _told(kind: str) -> set:
     return set(Notification.objects.filter(verb=kind).values_list("recipient__email", flat=True))
 

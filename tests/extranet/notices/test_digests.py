@@ -61,15 +61,6 @@ class RefusingBackend(EmailBackend):
 
 
 @pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    def call(fn, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(**kwargs)
-
-    return call
-
-
-@pytest.fixture
 def counting(settings):
     settings.EMAIL_BACKEND = BACKEND
     CountingBackend.connections = []
