@@ -24,8 +24,8 @@ def unread_count(*, user) -> int:
     return count
 
 
-def unread_count_forget(user_id: int) -> None:
-    cache.delete(_unread_key(user_id))
+def unread_count_forget(*user_ids: int) -> None:
+    cache.delete_many([_unread_key(user_id) for user_id in user_ids])
 
 
 def notifications_of(*, user):
