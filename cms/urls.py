@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from extranet.chat import urls as chat_urls
 from extranet.feed import urls as feed_urls
 from extranet.members import urls_groups
 from extranet.notices import urls as notices_urls
@@ -58,6 +59,10 @@ urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("search/", home_views.search, name="search"),
     path("accounts/", include("allauth.urls")),
+    path(
+        "cabinet/admin/broadcast/",
+        include((chat_urls.broadcast_urlpatterns, chat_urls.app_name), namespace="chat_admin"),
+    ),
     path("cabinet/admin/", include("extranet.dashboard.urls")),
     # One «groups» namespace for a group's pages: the feed (extranet.feed) and the directory,
     # applications and invitations (extranet.members), which know nothing of each other.
@@ -66,11 +71,16 @@ urlpatterns += i18n_patterns(
         include((feed_urls.urlpatterns + urls_groups.urlpatterns, urls_groups.app_name)),
     ),
     path("cabinet/notifications/", include(notices_urls.urlpatterns)),
+    path("cabinet/messages/", include((chat_urls.urlpatterns, chat_urls.app_name))),
     path("cabinet/", include("extranet.members.urls")),
     path("unsubscribe/", include(notices_urls.unsubscribe_urlpatterns)),
     path("invitations/", include("extranet.members.urls_invitations")),
     path("files/", include("extranet.members.urls_files")),
     path("files/", include("extranet.feed.urls_files")),
+    path(
+        "files/",
+        include((chat_urls.file_urlpatterns, chat_urls.app_name), namespace="chat_files"),
+    ),
     path("styleguide/", home_views.styleguide, name="styleguide"),
     # Wagtail serves every other address from the page tree; it must come last.
     path("", include(wagtail_urls)),

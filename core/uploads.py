@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header
@@ -362,3 +363,17 @@ def private_file_response(
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def atomic_with_files(work):
+    """Run ``work(stored)`` in a transaction; ``work`` appends ``(storage, name)`` for each
+    file it saves. If anything fails, the transaction rolls back and those files are deleted,
+    so a failed post or message leaves no orphan file behind."""
+    stored: list = []
+    try:
+        with transaction.atomic():
+            return work(stored)
+    except BaseException:
+        for storage, name in stored:
+            storage.delete(name)
+        raise

@@ -35,6 +35,7 @@ PROJECT_APPS = [
     "initiatives",
     "extranet.dashboard",
     "extranet.feed",
+    "extranet.chat",
     "events",
     "ideas_exchange",
 ]
@@ -308,6 +309,20 @@ UPLOAD_ALLOWED_EXTENSIONS = [
 ]
 # How many files one feed post may carry.
 FEED_MAX_ATTACHMENTS = env_int("FEED_MAX_ATTACHMENTS", 10)
+
+# --- Chat ----------------------------------------------------------------------------------------
+
+# How many files one chat message may carry (each checked as the feed's are).
+CHAT_MAX_ATTACHMENTS = env_int("CHAT_MAX_ATTACHMENTS", 10)
+# Sending is limited per person across tabs and server processes: at most CHAT_RATE_LIMIT
+# messages in every window of CHAT_RATE_WINDOW seconds, then a clear error.
+CHAT_RATE_LIMIT = env_int("CHAT_RATE_LIMIT", 30)
+CHAT_RATE_WINDOW = env_int("CHAT_RATE_WINDOW", 10)
+# A message still unread after this many minutes is e-mailed to its recipient (the
+# «Сообщения» category of their notification settings decides how).
+CHAT_MISSED_MESSAGE_DELAY_MINUTES = env_int("CHAT_MISSED_MESSAGE_DELAY_MINUTES", 10)
+# Whether that e-mail quotes the message (off: it says who wrote, with a link).
+CHAT_EMAIL_MESSAGE_TEXT = env_bool("CHAT_EMAIL_MESSAGE_TEXT", False)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = IMAGE_MAX_SIZE
 WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_SIZE
 WAGTAILDOCS_EXTENSIONS = [

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import clean_text
-from core.uploads import CheckedUpload
+from core.uploads import CheckedUpload, atomic_with_files
 
 from . import events, permissions
 from .models import COMMENT_MAX_LENGTH, POST_MAX_LENGTH, Attachment, Comment, Post
@@ -64,18 +64,6 @@ def _remove_files_on_commit(files: list) -> None:
     transaction.on_commit(remove)
 
 
-def _atomic_with_files(work):
-    """Run ``work(stored)`` in a transaction; if it fails, delete the files it stored."""
-    stored: list = []
-    try:
-        with transaction.atomic():
-            return work(stored)
-    except BaseException:
-        for storage, name in stored:
-            storage.delete(name)
-        raise
-
-
 def post_create(
     *, initiative, author, kind: str, text: str, uploads: Sequence[CheckedUpload] = ()
 ) -> Post:
@@ -96,7 +84,7 @@ def post_create(
         _store(post, uploads, stored)
         return post
 
-    post = _atomic_with_files(work)
+    post = atomic_with_files(work)
     transaction.on_commit(lambda: events.post_created.send(sender=Post, post=post, actor=author))
     return post
 
@@ -136,7 +124,7 @@ def post_update(
         _store(locked, uploads, stored)
         return locked
 
-    return _atomic_with_files(work)
+    return atomic_with_files(work)
 
 
 @transaction.atomic

@@ -6,82 +6,22 @@ adds the markup it makes itself (links to http(s) addresses, line breaks, paragr
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from core.text import text_html
 from extranet.members.profiles import DELETED_USER_LABEL
 
 register = template.Library()
 
-# An http(s) address up to the next blank, quote or angle bracket; trailing punctuation is
-# given back to the sentence afterwards.
-_URL = re.compile(r"(?<![\w/.@-])https?://[^\s<>\"'`]+", re.IGNORECASE)
-_TRAILING = ".,;:!?…»«\"'"
-_PAIRS = {")": "(", "]": "[", "}": "{"}
-_LINK_TEXT_MAX = 70
-_PARAGRAPHS = re.compile(r"\n\s*\n+")
-
-
-def _trim(url: str) -> tuple[str, str]:
-    """(the address, punctuation after it that belongs to the sentence)."""
-    tail = ""
-    while url:
-        last = url[-1]
-        unbalanced = last in _PAIRS and url.count(last) > url.count(_PAIRS[last])
-        if last not in _TRAILING and not unbalanced:
-            break
-        url, tail = url[:-1], last + tail
-    return url, tail
-
-
-def _is_safe_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-
-
-def _link(url: str) -> str:
-    shown = url if len(url) <= _LINK_TEXT_MAX else url[: _LINK_TEXT_MAX - 1] + "…"
-    return (
-        f'<a href="{escape(url)}" rel="nofollow noopener ugc" class="feed-text__link">'
-        f"{escape(shown)}</a>"
-    )
-
-
-def _linkify(text: str) -> str:
-    out, position = [], 0
-    for match in _URL.finditer(text):
-        url, tail = _trim(match.group(0))
-        if not _is_safe_url(url):
-            continue
-        out.append(escape(text[position : match.start()]))
-        out.append(_link(url))
-        out.append(escape(tail))
-        position = match.end()
-    out.append(escape(text[position:]))
-    return "".join(out)
-
 
 @register.filter(is_safe=False)
 def feed_text(value) -> str:
-    """Plain text as HTML: escaped, http(s) addresses linked (rel="nofollow noopener ugc"),
-    paragraphs at blank lines and line breaks kept. Never renders HTML from the text."""
-    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    if not text:
-        return ""
-    paragraphs = []
-    for block in _PARAGRAPHS.split(text):
-        lines = [_linkify(line) for line in block.split("\n")]
-        paragraphs.append("<p>" + "<br>".join(lines) + "</p>")
-    return mark_safe("".join(paragraphs))  # noqa: S308 - every piece of text was escaped above
+    """Plain text as HTML (core.text.text_html): escaped, http(s) addresses linked,
+    paragraphs and line breaks kept. Never renders HTML from the text."""
+    return text_html(value)
 
 
 # --- Files -----------------------------------------------------------------------------------

@@ -300,12 +300,12 @@ def test_odd_query_parameters_do_not_break_the_feed(member_client, gorki, query)
         (
             "см. https://example.com/путь?a=1&b=2.",
             '<p>см. <a href="https://example.com/путь?a=1&amp;b=2" rel="nofollow noopener ugc" '
-            'class="feed-text__link">https://example.com/путь?a=1&amp;b=2</a>.</p>',
+            'class="text-link">https://example.com/путь?a=1&amp;b=2</a>.</p>',
         ),
         (
             "(http://example.com/x_(y))",
             '<p>(<a href="http://example.com/x_(y)" rel="nofollow noopener ugc" '
-            'class="feed-text__link">http://example.com/x_(y)</a>)</p>',
+            'class="text-link">http://example.com/x_(y)</a>)</p>',
         ),
         ("javascript:alert(1)", "<p>javascript:alert(1)</p>"),
         ("JAVASCRIPT://example.com/%0aalert(1)", "<p>JAVASCRIPT://example.com/%0aalert(1)</p>"),
@@ -338,5 +338,5 @@ def test_feed_text_in_a_template_is_not_double_escaped():
     )
     assert rendered == (
         '<p>&lt;i&gt;x&lt;/i&gt;<br><a href="https://example.com" rel="nofollow noopener ugc" '
-        'class="feed-text__link">https://example.com</a></p>'
+        'class="text-link">https://example.com</a></p>'
     )

@@ -1,0 +1,1 @@
+"""The chat's section of a person's data export (members_account_export)."""

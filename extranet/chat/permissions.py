@@ -1,0 +1,160 @@
+"""Who may write to whom, read a conversation, download its files, send to everyone.
+
+The one place the chat decides; its views, templates, downloads and the /ws/chat/ consumer
+ask these functions. The roles come from the members' rule (``extranet.members``), but read
+**fresh from the database** on every call: a socket lives for hours, and the members'
+per-request cache on the user object would outlive a revoked membership.
+
+Who may write to whom (issue 11):
+
+- members of the same initiative (approved, its chat switched on) to each other;
+- anyone registered to the portal admin, and the portal admin to anyone;
+- an initiative's admin to its pending applicants, who may answer once the admin has written;
+- nobody else; a blocked (inactive) or deleted account to nobody, and nobody to it;
+- when either person blocked the other (:class:`~.models.Block`), neither writes.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from extranet.members.models import Membership
+from extranet.members.permissions import PORTAL_ADMINS_GROUP
+
+from .models import Block, Conversation, Message
+
+
+def can_use_chat(user) -> bool:
+    """A signed-in, active account (the chat's pages and socket)."""
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def portal_admin_ids(user_ids) -> frozenset[int]:
+    """Which of ``user_ids`` are active portal admins (superusers or the group), in one query."""
+    ids = {pk for pk in user_ids if pk is not None}
+    if not ids:
+        return frozenset()
+    return frozenset(
+        get_user_model()
+        .objects.filter(pk__in=ids, is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=PORTAL_ADMINS_GROUP))
+        .values_list("pk", flat=True)
+    )
+
+
+def _chat_memberships(user_ids):
+    """(user_id, initiative_id, status, role) of pending and approved memberships in
+    initiatives whose chat is on."""
+    return Membership.objects.filter(
+        user_id__in=user_ids,
+        status__in=(Membership.Status.PENDING, Membership.Status.APPROVED),
+        initiative__chat_enabled=True,
+    ).values_list("user_id", "initiative_id", "status", "role")
+
+
+def is_blocked_between(a_id: int, b_id: int) -> bool:
+    return Block.objects.filter(
+        Q(blocker_id=a_id, blocked_id=b_id) | Q(blocker_id=b_id, blocked_id=a_id)
+    ).exists()
+
+
+def can_write(sender, recipient, *, conversation: Conversation | None = None) -> bool:
+    """Whether ``sender`` may send ``recipient`` a message now (see the module's rules).
+
+    ``conversation`` is theirs when it exists: an applicant may answer an admin only in a
+    conversation the admin has written in. A few queries, none cached on the user objects."""
+    if sender is None or recipient is None or sender.pk == recipient.pk:
+        return False
+    if not can_use_chat(sender) or not recipient.is_active:
+        return False
+    if is_blocked_between(sender.pk, recipient.pk):
+        return False
+    if portal_admin_ids([sender.pk, recipient.pk]):
+        return True
+    mine: dict[int, tuple[str, str]] = {}
+    theirs: dict[int, tuple[str, str]] = {}
+    for user_id, initiative_id, status, role in _chat_memberships([sender.pk, recipient.pk]):
+        (mine if user_id == sender.pk else theirs)[initiative_id] = (status, role)
+    approved, admin = Membership.Status.APPROVED, Membership.Role.ADMIN
+    for initiative_id, (status, role) in mine.items():
+        other = theirs.get(initiative_id)
+        if other is None:
+            continue
+        other_status, other_role = other
+        if status == approved and other_status == approved:
+            return True
+        # The admin writes to an applicant («написать сообщение» of an application).
+        if status == approved and role == admin and other_status == Membership.Status.PENDING:
+            return True
+        # The applicant answers the admin who wrote first.
+        if (
+            status == Membership.Status.PENDING
+            and other_status == approved
+            and other_role == admin
+            and conversation is not None
+            and Message.objects.filter(conversation=conversation, sender=recipient).exists()
+        ):
+            return True
+    return False
+
+
+def writable_people(user):
+    """The active accounts ``user`` may start a conversation with (the search of «Поиск по
+    имени или email»): the same rule as :func:`can_write` as one queryset."""
+    User = get_user_model()
+    if not can_use_chat(user):
+        return User.objects.none()
+    people = User.objects.filter(is_active=True).exclude(pk=user.pk)
+    blocked = Block.objects.filter(blocker=user).values("blocked_id")
+    blockers = Block.objects.filter(blocked=user).values("blocker_id")
+    people = people.exclude(pk__in=blocked).exclude(pk__in=blockers)
+    if portal_admin_ids([user.pk]):
+        return people
+    approved = Membership.Status.APPROVED
+    mine = _chat_memberships([user.pk])
+    member_of = [initiative for _u, initiative, status, _r in mine if status == approved]
+    admin_of = [
+        initiative
+        for _u, initiative, status, role in mine
+        if status == approved and role == Membership.Role.ADMIN
+    ]
+    rule = Q(is_superuser=True) | Q(groups__name=PORTAL_ADMINS_GROUP)
+    if member_of:
+        rule |= Q(
+            pk__in=Membership.objects.filter(
+                initiative_id__in=member_of, status=approved, initiative__chat_enabled=True
+            ).values("user_id")
+        )
+    if admin_of:
+        rule |= Q(
+            pk__in=Membership.objects.filter(
+                initiative_id__in=admin_of,
+                status=Membership.Status.PENDING,
+                initiative__chat_enabled=True,
+            ).values("user_id")
+        )
+    return people.filter(rule).distinct()
+
+
+def can_read_conversation(user, conversation: Conversation | None) -> bool:
+    """A participant with an active account. History stays readable after the right to
+    write ends (a membership ended): what was said to you is yours."""
+    if conversation is None or not can_use_chat(user):
+        return False
+    return user.pk in (conversation.user_a_id, conversation.user_b_id)
+
+
+def can_download(user, attachment) -> bool:
+    """A file of a conversation: its participants only (404 for everyone else)."""
+    return can_read_conversation(user, attachment.conversation)
+
+
+def can_block(user, conversation: Conversation) -> bool:
+    """Either participant may block the other (and lift their own block)."""
+    return can_read_conversation(user, conversation) and conversation.other_id(user.pk) is not None
+
+
+def can_broadcast(user) -> bool:
+    """«Сообщение всем»: the portal admin only."""
+    return can_use_chat(user) and bool(portal_admin_ids([user.pk]))

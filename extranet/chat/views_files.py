@@ -1,0 +1,1 @@
+"""Conversations: /cabinet/messages/ (to be written)."""

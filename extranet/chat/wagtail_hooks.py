@@ -1,0 +1,65 @@
+"""The chat's places elsewhere: «Сообщения (N)» in the header (register_nav_item, kept live
+over /ws/chat/), «Написать» on people's cards (register_person_action) and the portal admin's
+«Сообщение всем» (register_nav_links)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from wagtail import hooks
+
+from extranet.members.people import PERSON_ACTION_HOOK
+from extranet.members.templatetags.cabinet_tags import NAV_ITEM_HOOK, NAV_LINKS_HOOK, NavItem
+
+from . import exports, permissions, services  # noqa: F401 - exports registers its hook
+
+LIVE_URL = "/ws/chat/"
+
+
+@hooks.register(NAV_ITEM_HOOK, order=5)
+def messages_item(user) -> list[NavItem]:
+    if not permissions.can_use_chat(user):
+        return []
+    return [
+        NavItem(
+            key="messages",
+            label=_("Messages"),
+            url=reverse("chat:index"),
+            count=services.unread_total(user=user),
+            icon="chat",
+            live_url=LIVE_URL,
+        )
+    ]
+
+
+def _writable_ids(viewer):
+    """Whom ``viewer`` may write to, read once per request for every card of the page (None:
+    everyone, the portal admin). Cached on the request's user object, which lives for one
+    request; the socket never uses it (``permissions`` reads fresh there)."""
+    cached = getattr(viewer, "_chat_writable_ids", False)
+    if cached is False:
+        if permissions.can_broadcast(viewer):
+            cached = None
+        else:
+            cached = frozenset(permissions.writable_people(viewer).values_list("pk", flat=True))
+        viewer._chat_writable_ids = cached
+    return cached
+
+
+@hooks.register(PERSON_ACTION_HOOK)
+def write_to(viewer, subject):
+    """«Написать» on a card, when ``viewer`` may write to ``subject``: one query per page
+    however many cards it shows."""
+    if not permissions.can_use_chat(viewer) or not subject.is_active:
+        return None
+    writable = _writable_ids(viewer)
+    if writable is not None and subject.pk not in writable:
+        return None
+    return (_("Write a message"), reverse("chat:with", args=[subject.pk]))
+
+
+@hooks.register(NAV_LINKS_HOOK)
+def broadcast_link(user):
+    if not permissions.can_broadcast(user):
+        return []
+    return [(_("Message to everyone"), reverse("chat_admin:broadcast"))]
