@@ -9,7 +9,9 @@ Who may write to whom (issue 11):
 
 - members of the same initiative (approved, its chat switched on) to each other;
 - anyone registered to the portal admin, and the portal admin to anyone;
-- an initiative's admin to its pending applicants, who may answer once the admin has written;
+- an initiative's admin to its pending applicants; anyone registered may answer an
+  initiative's admin in a conversation the admin has written in (DESIGN.md: «an initiative
+  admin who wrote first»);
 - nobody else; a blocked (inactive) or deleted account to nobody, and nobody to it;
 - when either person blocked the other (:class:`~.models.Block`), neither writes.
 """
@@ -62,7 +64,7 @@ def is_blocked_between(a_id: int, b_id: int) -> bool:
 def can_write(sender, recipient, *, conversation: Conversation | None = None) -> bool:
     """Whether ``sender`` may send ``recipient`` a message now (see the module's rules).
 
-    ``conversation`` is theirs when it exists: an applicant may answer an admin only in a
+    ``conversation`` is theirs when it exists: one may answer an initiative's admin only in a
     conversation the admin has written in. A few queries, none cached on the user objects."""
     if sender is None or recipient is None or sender.pk == recipient.pk:
         return False
@@ -81,22 +83,20 @@ def can_write(sender, recipient, *, conversation: Conversation | None = None) ->
         other = theirs.get(initiative_id)
         if other is None:
             continue
-        other_status, other_role = other
+        other_status = other[0]
         if status == approved and other_status == approved:
             return True
         # The admin writes to an applicant («написать сообщение» of an application).
         if status == approved and role == admin and other_status == Membership.Status.PENDING:
             return True
-        # The applicant answers the admin who wrote first.
-        if (
-            status == Membership.Status.PENDING
-            and other_status == approved
-            and other_role == admin
-            and conversation is not None
-            and Message.objects.filter(conversation=conversation, sender=recipient).exists()
-        ):
-            return True
-    return False
+    # Anyone registered answers an initiative's admin who wrote first (an applicant, also
+    # after the decision): the admin chose to write, the answer goes back only to them.
+    recipient_admin = any(status == approved and role == admin for status, role in theirs.values())
+    return bool(
+        recipient_admin
+        and conversation is not None
+        and Message.objects.filter(conversation=conversation, sender=recipient).exists()
+    )
 
 
 def writable_people(user):
