@@ -19,6 +19,9 @@ PUBLIC_APPS = ("home", "initiatives", "events", "ideas_exchange")
 # The notices serve every feature and know none: besides core, only the extranet's core
 # (members: people, the header's registry) and themselves.
 NOTICES_MAY_IMPORT = ("extranet.notices", "extranet.members")
+# Feature apps of the extranet: each depends on members (and notices, initiatives), never on
+# another feature, so one can be switched off or rewritten alone.
+FEATURE_APPS = ("extranet.feed", "extranet.chat")
 
 # (module, imported module) pairs that break a rule on purpose, each with a comment saying
 # why. None today: home asks the extranet about the style guide through a hook.
@@ -92,6 +95,13 @@ def violations(modules: dict[str, set[str]]) -> list[str]:
                 found.append(
                     f"{module} imports {name}: notices knows no feature; sources call notify"
                 )
+            elif any(
+                _is_within(module, app) and _is_within(name, other)
+                for app in FEATURE_APPS
+                for other in FEATURE_APPS
+                if other != app
+            ):
+                found.append(f"{module} imports {name}: feature apps never import each other")
             elif any(_is_within(module, app) for app in PUBLIC_APPS) and _is_within(
                 name, "extranet"
             ):
@@ -103,7 +113,8 @@ def violations(modules: dict[str, set[str]]) -> list[str]:
 
 def test_the_dependency_rules_hold():
     """No app imports cms, core imports no project app, notices imports no feature app
-    (sources register their kinds and call notify), and the public apps (home,
+    (sources register their kinds and call notify), feature apps (feed, chat) import no
+    other feature, and the public apps (home,
     initiatives, events, ideas exchange) import no extranet module (exceptions only as
     listed in ALLOWED)."""
     assert violations(_project_modules()) == []
@@ -128,6 +139,8 @@ def test_every_allowed_exception_is_still_needed():
         ("home.views", "from extranet.members.people import person_card", "public apps reach"),
         ("extranet.notices.services", "from initiatives.models import InitiativePage", "notices"),
         ("extranet.notices.views", "from extranet.feed import models", "notices knows no"),
+        ("extranet.chat.views", "from extranet.feed.templatetags import feed_tags", "feature"),
+        ("extranet.feed.services", "import extranet.chat.services", "feature apps never"),
     ],
 )
 def test_a_forbidden_import_is_found(module, source, rule):
