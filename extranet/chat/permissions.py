@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from extranet.members.models import Membership
-from extranet.members.permissions import PORTAL_ADMINS_GROUP
+from extranet.members.permissions import PORTAL_ADMINS_GROUP, is_portal_admin
 
 from .models import Block, Conversation, Message
 
@@ -156,5 +156,6 @@ def can_block(user, conversation: Conversation) -> bool:
 
 
 def can_broadcast(user) -> bool:
-    """«Сообщение всем»: the portal admin only."""
-    return can_use_chat(user) and bool(portal_admin_ids([user.pk]))
+    """«Сообщение всем»: the portal admin only. Asked by pages (the header asks on every one),
+    never by the socket, so the members' per-request answer is the right one here."""
+    return can_use_chat(user) and is_portal_admin(user)
