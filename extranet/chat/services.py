@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -151,19 +150,29 @@ def _check_body(body: str, *, has_files: bool) -> str:
     return body
 
 
-def _lock_inboxes(user_ids: Iterable[int]) -> None:
+def _lock_inboxes(user_ids: Iterable[int]) -> dict[int, int]:
     """Lock the people's inboxes (in id order, so two sends never deadlock) until the
     transaction ends: the messages a person takes part in then commit in id order, which
-    makes «everything after the last id I saw» exact on reconnect."""
+    makes «everything after the last id I saw» exact on reconnect. Returns each person's
+    ``unread_total`` as locked (no second read needed while the lock is held)."""
     ids = sorted(set(user_ids))
-    locked = list(
-        Inbox.objects.select_for_update().filter(user_id__in=ids).values_list("user_id", flat=True)
-    )
+
+    def lock() -> dict[int, int]:
+        # ORDER BY: the rows are locked in id order whatever plan the database picks.
+        return dict(
+            Inbox.objects.select_for_update()
+            .filter(user_id__in=ids)
+            .order_by("user_id")
+            .values_list("user_id", "unread_total")
+        )
+
+    locked = lock()
     if len(locked) < len(ids):
         Inbox.objects.bulk_create(
             [Inbox(user_id=pk) for pk in ids if pk not in locked], ignore_conflicts=True
         )
-        list(Inbox.objects.select_for_update().filter(user_id__in=ids).values_list("pk"))
+        locked = lock()
+    return locked
 
 
 def message_send(
@@ -188,8 +197,9 @@ def message_send(
         )
     if not permissions.can_read_conversation(sender, conversation):
         raise ChatError(_("You cannot write in this conversation."), code="not_allowed")
-    other_id = conversation.other_id(sender.pk)
-    recipient = get_user_model().objects.filter(pk=other_id).first() if other_id else None
+    # The foreign key, not a fresh query: a caller that loaded the conversation with
+    # select_related("user_a", "user_b") in this request (the consumer, per frame) saves one.
+    recipient = conversation.user_b if conversation.user_a_id == sender.pk else conversation.user_a
     if not permissions.can_write(sender, recipient, conversation=conversation):
         raise ChatError(_("You cannot write in this conversation."), code="not_allowed")
     if not rate_limit_take(user_id=sender.pk):
@@ -199,7 +209,7 @@ def message_send(
         )
 
     def work(stored):
-        _lock_inboxes([sender.pk, recipient.pk])
+        totals = _lock_inboxes([sender.pk, recipient.pk])
         message = Message.objects.create(conversation=conversation, sender=sender, body=body)
         attachments = []
         for upload in uploads:
@@ -222,9 +232,8 @@ def message_send(
         Conversation.objects.filter(pk=conversation.pk).update(
             last_message=message, last_message_at=message.created_at
         )
-        message._recipient_unread = (
-            Inbox.objects.filter(user_id=recipient.pk).values_list("unread_total", flat=True)
-        ).first()
+        # The row is locked: its total as read plus this message is what the update stored.
+        message._recipient_unread = totals.get(recipient.pk, 0) + 1
         return message
 
     message = atomic_with_files(work)
@@ -328,7 +337,7 @@ def conversation_mark_read(*, user, conversation: Conversation, up_to: int | Non
     if not permissions.can_read_conversation(user, conversation):
         raise ChatError(_("You cannot read this conversation."), code="not_allowed")
     with transaction.atomic():
-        _lock_inboxes([user.pk])
+        total = _lock_inboxes([user.pk]).get(user.pk, 0)
         participant = (
             Participant.objects.select_for_update()
             .filter(conversation=conversation, user=user)
@@ -359,8 +368,9 @@ def conversation_mark_read(*, user, conversation: Conversation, up_to: int | Non
                 Inbox.objects.filter(user_id=user.pk).update(
                     unread_total=Greatest(F("unread_total") - delta, 0)
                 )
+                # The row is locked: the same arithmetic as the update, without reading it back.
+                total = max(total - delta, 0)
             participant.last_read_id, participant.unread = last, remaining
-        total = Inbox.objects.filter(user_id=user.pk).values_list("unread_total", flat=True).first()
     state = {
         "conversation": conversation.pk,
         "last_read_id": participant.last_read_id,
