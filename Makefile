@@ -15,7 +15,7 @@ WORKERS ?= auto
 TEST_DB ?= --reuse-db
 
 .DEFAULT_GOAL := help
-.PHONY: install help run serve test test-browser lint format migrate seed messages check-deploy clean
+.PHONY: install help run serve test test-browser lint format migrate seed messages check-deploy clean bench-chat
 
 help:
 	@echo "make run      install, migrate, load demo data, serve http://$(HOST):$(PORT) (with websockets)"
@@ -70,6 +70,11 @@ messages: install
 	$(PY) manage.py makemessages --locale ru --ignore ".venv/*" --ignore "staticfiles/*" --no-obsolete
 	$(PY) manage.py makemessages --locale ru --domain djangojs --ignore ".venv/*" --ignore "staticfiles/*" --no-obsolete
 	$(PY) scripts/compile_messages.py
+
+# The chat's benchmark against a bare relay (scripts/bench_chat.py; PostgreSQL and Redis on
+# 127.0.0.1, a few minutes; not a test). ARGS=... passes the script's options.
+bench-chat: install
+	$(PY) scripts/bench_chat.py $(ARGS)
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py check --deploy --fail-level WARNING
