@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -277,7 +278,7 @@ def message_payload(message: Message) -> dict:
                 "name": a.name,
                 "size": a.size,
                 "family": a.family,
-                "url": f"/files/chat/{a.pk}/",
+                "url": reverse("chat_files:file", args=[a.pk]),
             }
             for a in attachments
         ],

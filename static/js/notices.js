@@ -10,11 +10,38 @@
  * - the menu button's dot ([data-menu-dot]) shows while any counter is above 0;
  * - a closed socket reconnects after 1, 2, 4 … 60 seconds (with jitter), unless the server
  *   refused the account (close code 4403) or the page is being left.
+ *
+ * The socket is the tab's only one for its path, and pages share it (the chat's /ws/chat/,
+ * opened here for the header's «Сообщения (N)», also carries static/js/chat.js's frames):
+ * - every parsed frame is dispatched on `document` as
+ *   CustomEvent("live:message", {detail: {path, message}});
+ * - each (re)connect dispatches CustomEvent("live:open", {detail: {path}}) (a page sends its
+ *   hello then), and the link's data-live-state says "open" while it is;
+ * - a page sends a frame with CustomEvent("live:send", {detail: {path, message}}) on
+ *   `document`; while that socket is not open the frame is dropped (pages resynchronise on
+ *   live:open).
  */
 
 const MAX_DELAY = 60_000;
 const REFUSED = 4403;
 const counts = new Map();
+// path → the open WebSocket (one per path for the whole tab).
+const sockets = new Map();
+
+function emit(name, detail) {
+  document.dispatchEvent(new CustomEvent(name, { detail }));
+}
+
+document.addEventListener("live:send", (event) => {
+  const { path, message } = event.detail || {};
+  const socket = sockets.get(path);
+  if (!socket || socket.readyState !== WebSocket.OPEN || message === undefined) return;
+  try {
+    socket.send(typeof message === "string" ? message : JSON.stringify(message));
+  } catch {
+    // Closing meanwhile: the page resynchronises on the next live:open.
+  }
+});
 
 function updateDot() {
   const dot = document.querySelector("[data-menu-dot]");
@@ -87,7 +114,9 @@ function watch(link) {
     }
     socket.addEventListener("open", () => {
       attempt = 0;
+      sockets.set(path, socket);
       link.dataset.liveState = "open";
+      emit("live:open", { path });
     });
     socket.addEventListener("message", (event) => {
       let message;
@@ -99,8 +128,10 @@ function watch(link) {
       if (message && message.type === "unread" && Number.isInteger(message.count)) {
         showCount(link, Math.max(message.count, 0));
       }
+      emit("live:message", { path, message });
     });
     socket.addEventListener("close", (event) => {
+      if (sockets.get(path) === socket) sockets.delete(path);
       link.dataset.liveState = "closed";
       if (leaving || event.code === REFUSED) return;
       const delay = Math.min(MAX_DELAY, 1000 * 2 ** attempt) * (0.75 + Math.random() / 2);
@@ -113,7 +144,11 @@ function watch(link) {
 
 function init() {
   if (!("WebSocket" in window)) return;
+  const watched = new Set();
   document.querySelectorAll("[data-live-count]").forEach((link) => {
+    // One socket per path, whatever number of links show its count.
+    if (watched.has(link.dataset.liveCount)) return;
+    watched.add(link.dataset.liveCount);
     const badge = link.querySelector("[data-nav-count] [aria-hidden]");
     counts.set(link, badge ? Number.parseInt(badge.textContent, 10) || 0 : 0);
     watch(link);
