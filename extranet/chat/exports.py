@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 from wagtail import hooks
 
 from extranet.members.exports import ACCOUNT_EXPORT_HOOK, absolute_url
@@ -31,19 +31,28 @@ def account_export(*, user) -> dict[str, Any]:
         .select_related("user_a", "user_b")
         .order_by("created_at", "id")
     )
-    mine: dict[int, list] = {}
-    for message in (
-        Message.objects.filter(sender=user).prefetch_related("attachments").order_by("id")
-    ):
-        mine.setdefault(message.conversation_id, []).append(
+    # One query for the person's messages and their files' names (a row per file, LEFT
+    # JOIN), so the section costs two queries however much they wrote.
+    mine: dict[int, dict[int, dict]] = {}
+    rows = (
+        Message.objects.filter(sender=user)
+        .values_list("id", "conversation_id", "body", "created_at", "broadcast_id")
+        .annotate(file_name=F("attachments__name"))
+        .order_by("id", "attachments__id")
+    )
+    for pk, conversation_id, body, created_at, broadcast_id, file_name in rows:
+        message = mine.setdefault(conversation_id, {}).setdefault(
+            pk,
             {
-                "id": message.pk,
-                "text": message.body,
-                "sent": _iso(message.created_at),
-                "to_everyone": message.broadcast_id is not None,
-                "files": [attachment.name for attachment in message.attachments.all()],
-            }
+                "id": pk,
+                "text": body,
+                "sent": _iso(created_at),
+                "to_everyone": broadcast_id is not None,
+                "files": [],
+            },
         )
+        if file_name is not None:
+            message["files"].append(file_name)
     return {
         "chat": [
             {
@@ -56,7 +65,7 @@ def account_export(*, user) -> dict[str, Any]:
                 "started": _iso(conversation.created_at),
                 "last_message": _iso(conversation.last_message_at),
                 "url": absolute_url("chat:conversation", pk=conversation.pk),
-                "my_messages": mine.get(conversation.pk, []),
+                "my_messages": list(mine.get(conversation.pk, {}).values()),
             }
             for conversation in conversations
         ]
