@@ -132,9 +132,9 @@ async def test_message_is_committed_before_any_socket_is_told(
     monkeypatch.setattr(layer, "group_send", spy)
     a, _ = await chat_socket(sender)
     b, _ = await chat_socket(recipient)
-    await a.send(_send(chat, "Сохранено?"))
+    sent = await a.write(chat, "Сохранено?")  # the ack follows both group sends
     frames = _by_type(await b.receive_many(2))
-    assert frames["message"]
+    assert frames["message"][0]["message"]["id"] == sent["id"]
     assert seen == [True, True]  # both people's groups, each after the commit
 
 
