@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from core.websocket import FrameError, frame_read
 
@@ -104,18 +104,26 @@ def _other(conversation: Conversation, user):
     return conversation.user_b if conversation.user_a_id == user.pk else conversation.user_a
 
 
-@database_sync_to_async
-def _db_account(user_id, session_key):
-    return _account(user_id, session_key)
+class _Gone(Exception):
+    """The account may no longer chat, or this socket's session is gone: close with 4403."""
 
 
 @database_sync_to_async
-def _db_unread(user) -> int:
+def _as_account(user_id: int, session_key: str | None, work=None, *args):
+    """One trip to the database thread per frame: the account and its session re-read,
+    then ``work(user, *args)`` (None: the check alone). Raises _Gone before any work when
+    the account or session is gone. Returns (user, work's result)."""
+    user = _account(user_id, session_key)
+    if user is None:
+        raise _Gone
+    return user, (work(user, *args) if work is not None else None)
+
+
+def _unread(user) -> int:
     return services.unread_total(user=user)
 
 
-@database_sync_to_async
-def _db_missed(user, after_id: int) -> tuple[list[dict], bool]:
+def _missed(user, after_id: int) -> tuple[list[dict], bool]:
     # One more than the limit tells whether more are waiting, without counting them.
     messages = selectors.messages_after(
         user=user, after_id=after_id, limit=selectors.CATCH_UP_LIMIT + 1
@@ -124,8 +132,7 @@ def _db_missed(user, after_id: int) -> tuple[list[dict], bool]:
     return [services.message_payload(m) for m in messages[: selectors.CATCH_UP_LIMIT]], more
 
 
-@database_sync_to_async
-def _db_send(user, conversation_id: int, text: str):
+def _message_send(user, conversation_id: int, text: str):
     """Saves and commits the message (``message_send`` runs its own transaction); the
     payload, the unread counts and both people's ids for the broadcast that follows."""
     conversation = _my_conversation(user, conversation_id)
@@ -135,14 +142,12 @@ def _db_send(user, conversation_id: int, text: str):
     return message._payload, message._unread, message._user_ids
 
 
-@database_sync_to_async
-def _db_read(user, conversation_id: int, last_id: int) -> dict:
+def _mark_read(user, conversation_id: int, last_id: int) -> dict:
     conversation = _my_conversation(user, conversation_id)
     return services.conversation_mark_read(user=user, conversation=conversation, up_to=last_id)
 
 
-@database_sync_to_async
-def _db_typing_target(user, conversation_id: int) -> int | None:
+def _typing_target(user, conversation_id: int) -> int | None:
     """The other person's id when ``user`` may write to them now, else None."""
     conversation = _my_conversation(user, conversation_id)
     other = _other(conversation, user)
@@ -174,6 +179,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     checked_at: float = 0.0
     closing: bool = False
     answered_read: tuple | None = None
+    frame_checked: bool = False
 
     # --- Lifecycle ----------------------------------------------------------------------------
 
@@ -184,8 +190,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if not permissions.can_use_chat(user):
             await self.close()
             return
-        current = await _db_account(user.pk, session_key)
-        if current is None:
+        try:
+            _current, unread = await _as_account(user.pk, session_key, _unread)
+        except _Gone:
             await self.close()
             return
         self.user_id, self.session_key = user.pk, session_key
@@ -196,7 +203,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.group = services.user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self._send({"type": "unread", "count": await _db_unread(current)})
+        await self._send({"type": "unread", "count": unread})
 
     async def disconnect(self, code):
         await self._leave()
@@ -214,85 +221,106 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self._leave()
         await self.close(code=CLOSE_NOT_ALLOWED)
 
-    async def _authorised(self):
-        """The account, re-read with its session; closes the socket and returns None when
-        either is gone."""
-        if self.closing or self.user_id is None:
-            return None
-        user = await _db_account(self.user_id, self.session_key)
-        if user is None:
-            await self._refuse()
-            return None
+    async def _db(self, work=None, *args):
+        """``work(user, *args)`` in the database thread after the account and session are
+        checked again (raises _Gone otherwise); its result."""
+        if self.closing:
+            raise _Gone
+        _user, result = await _as_account(self.user_id, self.session_key, work, *args)
         self.checked_at = time.monotonic()
-        return user
+        self.frame_checked = True
+        return result
+
+    async def _authorised(self) -> bool:
+        """The account and session re-read; closes the socket (False) when either is gone."""
+        if self.closing or self.user_id is None:
+            return False
+        try:
+            await self._db()
+        except _Gone:
+            await self._refuse()
+            return False
+        return True
 
     # --- Client frames ------------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
-        user = await self._authorised()
-        if user is None:
+        if self.closing or self.user_id is None:
             return
+        # Every frame is authorised, in the same database trip as its work where it has
+        # some; a frame answered without any (an error, a throttled «typing») asks alone.
+        self.frame_checked = False
         with translation.override(self.language):
             frame: dict = {}
             try:
                 try:
-                    frame = frame_read(text_data, max_size=MAX_FRAME)
-                except FrameError:
-                    raise _Refused(
-                        "bad_frame",
-                        _("Send a JSON object in a text frame of at most %(size)s KB.")
-                        % {"size": MAX_FRAME // 1024},
-                    ) from None
-                handler = self.HANDLERS.get(frame.get("type"))
-                if handler is None:
-                    raise _Refused("unknown_type", _("Unknown message type."))
-                await handler(self, user, frame)
-            except _Refused as refused:
-                await self._error(refused.code, refused.text, frame)
-            except services.ChatError as error:
-                await self._error(error.code or "not_allowed", " ".join(error.messages), frame)
+                    try:
+                        frame = frame_read(text_data, max_size=MAX_FRAME)
+                    except FrameError:
+                        raise _Refused(
+                            "bad_frame",
+                            _("Send a JSON object in a text frame of at most %(size)s KB.")
+                            % {"size": MAX_FRAME // 1024},
+                        ) from None
+                    handler = self.HANDLERS.get(frame.get("type"))
+                    if handler is None:
+                        raise _Refused("unknown_type", _("Unknown message type."))
+                    await handler(self, frame)
+                    if not self.frame_checked:
+                        await self._db()
+                except _Refused as refused:
+                    if not self.frame_checked:
+                        await self._db()
+                    await self._error(refused.code, str(refused.text), frame)
+                except services.ChatError as error:
+                    if not self.frame_checked:
+                        await self._db()
+                    await self._error(error.code or "not_allowed", " ".join(error.messages), frame)
+            except _Gone:
+                await self._refuse()
 
-    async def _hello(self, user, frame):
+    async def _hello(self, frame):
         last_id = _integer(frame.get("last_id", 0))
-        messages, more = await _db_missed(user, last_id)
+        messages, more = await self._db(_missed, last_id)
         newest = messages[-1]["id"] if messages else last_id
         await self._send({"type": "missed", "messages": messages, "more": more, "last_id": newest})
 
-    async def _send_message(self, user, frame):
+    async def _send_message(self, frame):
         conversation_id = _integer(frame.get("conversation"))
         text = frame.get("text", "")
         if not isinstance(text, str):
             raise _Refused("bad_frame", _("The message text must be a string."))
-        payload, unread, user_ids = await _db_send(user, conversation_id, text)
+        payload, unread, user_ids = await self._db(_message_send, conversation_id, text)
         # Committed by now: only then is anyone told.
         event = services.message_event(payload=payload, unread=unread)
         for pk in set(user_ids):
             await self.channel_layer.group_send(services.user_group(pk), event)
         await self._send({"type": "ack", "client_id": frame.get("client_id"), "message": payload})
 
-    async def _read(self, user, frame):
+    async def _read(self, frame):
         conversation_id = _integer(frame.get("conversation"))
         last_id = _integer(frame.get("last_id", 0))
-        state = await _db_read(user, conversation_id, last_id)
+        state = await self._db(_mark_read, conversation_id, last_id)
         # Answered here, so the client hears back also when nothing changed; a change also
         # reaches every socket of mine through chat.read, and this socket skips that copy.
         await self._send_read(state)
         self.answered_read = self._read_key(state)
 
-    async def _typing(self, user, frame):
+    async def _typing(self, frame):
         conversation_id = _integer(frame.get("conversation"))
         now = time.monotonic()
         if now - self.last_typing < TYPING_INTERVAL:
-            return
+            return  # dropped (receive still checks the account)
         self.last_typing = now
-        other_id = await _db_typing_target(user, conversation_id)
+        other_id = await self._db(_typing_target, conversation_id)
         if other_id is not None:
             await self.channel_layer.group_send(
                 services.user_group(other_id),
-                {"type": "chat.typing", "conversation": conversation_id, "user": user.pk},
+                {"type": "chat.typing", "conversation": conversation_id, "user": self.user_id},
             )
 
-    async def _ping(self, user, frame):
+    async def _ping(self, frame):
+        await self._db()
         await self._send({"type": "pong"})
 
     HANDLERS = {
@@ -312,7 +340,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return False
         if time.monotonic() - self.checked_at < DELIVERY_RECHECK_SECONDS:
             return True
-        return await self._authorised() is not None
+        return await self._authorised()
 
     async def chat_message(self, event):
         """A message in one of my conversations (mine or to me), saved before it was sent."""
@@ -369,7 +397,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def chat_access(self, event):
         """What I may do changed: closed when I may no longer chat, else the page reloads
         its composers' state."""
-        if await self._authorised() is not None:
+        if await self._authorised():
             await self._send({"type": "access"})
 
     async def chat_logout(self, event):

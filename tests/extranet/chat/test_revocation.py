@@ -133,14 +133,23 @@ async def test_logout_closes_that_sessions_sockets_only(people, chat_socket):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
-async def test_a_session_gone_without_an_event_closes_on_the_next_frame(people, chat_socket):
+@pytest.mark.parametrize("frame", ["ping", "not json", "unknown type", "bad id", "hello"])
+async def test_a_session_gone_without_an_event_closes_on_the_next_frame(people, chat_socket, frame):
     """The session row removed behind the socket's back (expired and cleared, no event):
-    the next frame finds it missing and closes with 4403 instead of answering."""
+    the next frame of any kind — also one that would get an error frame — finds it missing
+    and closes with 4403 instead of answering."""
     user = people["member"]
     socket, _ = await chat_socket(user)
     key = socket.client.session.session_key
     await database_sync_to_async(Session.objects.filter(session_key=key).delete)()
-    await socket.send({"type": "ping"})
+    texts = {
+        "ping": '{"type": "ping"}',
+        "not json": "not json",
+        "unknown type": '{"type": "subscribe"}',
+        "bad id": '{"type": "send", "conversation": "1", "text": "x"}',
+        "hello": '{"type": "hello", "last_id": 0}',
+    }
+    await socket.send_text(texts[frame])
     assert await socket.close_code() == CLOSED
 
 
