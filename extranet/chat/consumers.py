@@ -166,7 +166,7 @@ def _language(scope) -> str:
 def _integer(value) -> int:
     # bool is an int in Python; true/false are not ids.
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _Refused("bad_frame", _("The frame names a conversation or message by a non-number."))
+        raise _Refused("bad_frame", _("The conversation or message number is not valid."))
     return value
 
 
