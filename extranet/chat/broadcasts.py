@@ -182,6 +182,12 @@ def broadcast_deliver(*, broadcast_id: int, batch_size: int = BATCH_SIZE) -> int
         )
         raise
     Broadcast.objects.filter(pk=broadcast_id).update(status=Status.DONE, finished_at=timezone.now())
+    if delivered:
+        # No message_sent per message (10,000 signals); the missed-message check is
+        # scheduled once for the lot, where the backend can defer.
+        from .receivers import schedule_missed_check
+
+        transaction.on_commit(lambda: schedule_missed_check(sender=Message))
     return delivered
 
 
@@ -244,8 +250,10 @@ def _deliver_batch(broadcast: Broadcast, ids: list[int]) -> int:
         )
         user_ids = [user_id for user_id, _conversation in todo]
         conversation_ids = [conversation.pk for _user_id, conversation in todo]
-        Participant.objects.filter(
-            conversation_id__in=conversation_ids, user_id__in=user_ids
+        # By conversation alone (the recipient is the participant who is not the sender):
+        # one index range per conversation; a second IN list on users makes SQLite scan.
+        Participant.objects.filter(conversation_id__in=conversation_ids).exclude(
+            user_id=sender_id
         ).update(unread=F("unread") + 1)
         Inbox.objects.filter(user_id__in=user_ids).update(unread_total=F("unread_total") + 1)
         newest = (
