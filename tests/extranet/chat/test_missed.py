@@ -186,3 +186,31 @@ def test_a_backend_that_defers_schedules_one_check_per_minute(pair, write, monke
     write(sender, conv, "два")
     assert len(scheduled) == 1
     assert scheduled[0] > timezone.now() + timedelta(minutes=9)
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_check_costs_the_same_queries_for_3_and_30_people(
+    people,
+    conversation,
+    count,
+    django_assert_max_num_queries,
+    run,  # noqa: F811
+):
+    """Finding the missed messages and recording them as told is a fixed handful of
+    statements per batch, whatever the number of people (the notices' own fan-out runs
+    after commit, in its task)."""
+    from tests.factories import MembershipFactory
+
+    gorki_admin = people["initiative_admin"]
+    for _ in range(count):
+        member = MembershipFactory(initiative=people["member"].memberships.get().initiative).user
+        run(
+            services.message_send,
+            sender=gorki_admin,
+            conversation=conversation(gorki_admin, member),
+            body="Привет",
+        )
+    # One batch: savepoint, the candidates, their messages, the UPDATE, the content type
+    # (cached after once), release; then the empty batch that ends the loop (three).
+    with django_assert_max_num_queries(9):
+        assert missed.missed_messages_notify(now=_later(11)) == count
