@@ -90,6 +90,8 @@ def server_env(args, *, rate_limit: int | None = None, profile: str = "") -> dic
         env["CHAT_RATE_LIMIT"] = str(rate_limit)
     if profile:
         env["BENCH_PROFILE"] = profile
+    if args.experiment:
+        env["BENCH_EXPERIMENT"] = args.experiment
     return env
 
 
@@ -328,6 +330,7 @@ class Client:
         self.seq = 0
         self.waiting_since = None  # stress: my message is out, the answer is not back
         self.stopped = False
+        self.dropping = False
 
     # Connection ------------------------------------------------------------------------------
 
@@ -388,11 +391,16 @@ class Client:
             self.connected.clear()
             if not self.stopped:
                 self.run.reconnects += 1
+                if not self.dropping:  # closed by the server or the network, not by churn
+                    code = f"closed {self.ws.close_code} {self.ws.close_reason or ''}".strip()
+                    self.run.client_errors[code] = self.run.client_errors.get(code, 0) + 1
+            self.dropping = False
 
     async def drop(self) -> None:
         """Churn: close the socket; the reader reconnects (and catches up, on the chat)."""
         if self.ws is not None and self.connected.is_set():
             self.run.drops += 1
+            self.dropping = True
             await self.ws.close()
 
     async def send_frame(self, frame: dict) -> bool:
@@ -578,13 +586,19 @@ async def client_run(spec: dict, pipe) -> None:
     loop = run.scenario
     await asyncio.gather(*(getattr(client, loop)() for client in clients))
     # Drain: what is still in flight may arrive (the chat's catch-up included).
+    # Until everything sent arrived, or nothing arrived for 5 s, or --drain seconds passed
+    # (a sent frame the server never read, on a socket that was closing, never arrives).
     deadline = time.time() + spec["drain"]
-    while time.time() < deadline:
+    progress, progress_at = run.delivered, time.time()
+    while time.time() < deadline and time.time() - progress_at < 5:
         if len(run.delivered_keys) >= len(run.sent_keys - run.failed_keys) and all(
             client.connected.is_set() for client in clients
         ):
             break
+        if run.delivered != progress:
+            progress, progress_at = run.delivered, time.time()
         await asyncio.sleep(0.1)
+    run.drained = time.time() - run.start - run.duration
     for client in clients:
         client.stopped = True
     await asyncio.gather(*(client.ws.close() for client in clients if client.ws is not None))
@@ -610,6 +624,7 @@ async def client_run(spec: dict, pipe) -> None:
                 "drops": run.drops,
                 "caught_up": run.caught_up,
                 "stalls": run.stalls,
+                "drained": run.drained,
             },
         )
     )
@@ -700,12 +715,14 @@ def run_target(args, data: dict, *, scenario: str, target: str, clients: int) ->
         "clients": len(pairs) * 2,
         "duration": duration,
         "connect_s": max(connect_s),
+        "drained": max(r["drained"] for r in results),
         **merged,
         "errors": errors,
         "p50": percentile(latencies, 0.50),
         "p99": percentile(latencies, 0.99),
         "max": max(latencies) if latencies else float("nan"),
         "rate": merged["delivered_in_window"] / duration,
+        "load": os.getloadavg(),
     }
     if target == "chat":
         stored = set(stored_ids(start_id))
@@ -730,7 +747,11 @@ def show(row: dict) -> None:
         f"(max {row['max']:.1f} ms)",
         flush=True,
     )
-    extra = [f"connected in {row['connect_s']:.1f} s"]
+    extra = [
+        f"connected in {row['connect_s']:.1f} s",
+        f"drained in {row['drained']:.1f} s",
+        "load average after {:.2f} {:.2f} {:.2f}".format(*row["load"]),
+    ]
     for key in ("drops", "reconnects", "caught_up", "stalls"):
         if row[key]:
             extra.append(f"{key.replace('_', ' ')} {row[key]}")
@@ -764,11 +785,23 @@ def main() -> int:
     parser.add_argument("--stress-clients", type=int, default=500)
     parser.add_argument("--stress-seconds", type=float, default=30)
     parser.add_argument("--stress-rate-limit", type=int, default=1_000_000)
-    parser.add_argument("--stall-after", type=float, default=5.0)
-    parser.add_argument("--drain", type=float, default=10.0)
+    parser.add_argument(
+        "--stall-after",
+        type=float,
+        default=30.0,
+        help="stress: a pair whose answer is this late starts again (counted as a stall)",
+    )
+    parser.add_argument(
+        "--drain", type=float, default=120.0, help="at most this long for what is in flight"
+    )
     parser.add_argument("--compression", default="deflate", choices=["deflate", "none"])
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--fresh-db", action="store_true")
+    parser.add_argument(
+        "--experiment",
+        default="",
+        help="BENCH_EXPERIMENT for the server (see scripts/bench_chat_asgi.py), e.g. threads",
+    )
     parser.add_argument(
         "--profile",
         default="",
@@ -792,6 +825,7 @@ def main() -> int:
         f"{args.database_url}, {args.redis_url} (channels-redis Pub/Sub layer, prefix "
         f"{args.channel_prefix!r}); clients: {args.client_procs} process(es) of asyncio + "
         f"websockets on the same machine, compression {args.compression}"
+        + (f"; EXPERIMENT {args.experiment}" if args.experiment else "")
     )
     ensure_database(args.database_url, args.fresh_db)
     setup_django(args)

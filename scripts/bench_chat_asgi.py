@@ -18,6 +18,13 @@ Environment (benchmark only, read here and not by the settings):
   not scoped by database number, so with the settings' ``cms`` prefix this server's
   ``chat.user.<id>`` groups would be the same Redis channels as those of a test suite on the
   same Redis; only the name changes, not the layer or its configuration.
+- ``BENCH_EXPERIMENT``: comma-separated changes to try without editing the chat's code, for
+  measured proposals (never the default): ``threads`` runs the chat consumer's database calls
+  on a thread pool (``database_sync_to_async(..., thread_sensitive=False)``, the event loop's
+  default executor, sized by ``BENCH_THREADS``, default 8) instead of Channels' one shared
+  thread per process; ``switch`` lowers the interpreter's thread switch interval from 5 ms
+  to ``BENCH_SWITCH`` seconds (default 0.0005): a database thread waiting for the GIL after
+  each query's I/O while the event loop's thread is busy waits up to a whole interval.
 - ``BENCH_PROFILE``: a path prefix; when set, the process profiles its event-loop thread and
   the single thread Channels runs database code in (``database_sync_to_async``) with cProfile,
   counts the SQL statements it runs, and writes ``<prefix>.loop.prof``, ``<prefix>.db.prof``
@@ -118,6 +125,32 @@ async def application(scope, receive, send):
     if scope["type"] == "websocket" and scope.get("path") == RELAY_PATH:
         return await relay_application(scope, receive, send)
     return await site_application(scope, receive, send)
+
+
+# --- Experiments (BENCH_EXPERIMENT) ----------------------------------------------------------
+
+EXPERIMENTS = {name for name in os.environ.get("BENCH_EXPERIMENT", "").split(",") if name}
+
+if "threads" in EXPERIMENTS:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from channels.db import DatabaseSyncToAsync
+
+    from extranet.chat import consumers as chat_consumers
+
+    _executor = ThreadPoolExecutor(max_workers=int(os.environ.get("BENCH_THREADS", "8")))
+    for _name in dir(chat_consumers):
+        _wrapped = getattr(chat_consumers, _name)
+        if isinstance(_wrapped, DatabaseSyncToAsync):
+            setattr(
+                chat_consumers,
+                _name,
+                DatabaseSyncToAsync(_wrapped.func, thread_sensitive=False, executor=_executor),
+            )
+
+
+if "switch" in EXPERIMENTS:
+    sys.setswitchinterval(float(os.environ.get("BENCH_SWITCH", "0.0005")))
 
 
 # --- Profiling (BENCH_PROFILE) ----------------------------------------------------------------
