@@ -295,7 +295,12 @@ def test_scheduled_jobs_are_timers_of_existing_commands():
     assert argv[1:] == [f"{service['WorkingDirectory']}/manage.py", "%i"]
     timers = sorted((ROOT / "deploy" / "systemd").glob("cms-job@*.timer"))
     commands = {path.name.removeprefix("cms-job@").removesuffix(".timer") for path in timers}
-    assert commands == {"send_digests", "send_queued_email", "prune_notifications"}
+    assert commands == {
+        "send_digests",
+        "send_queued_email",
+        "prune_notifications",
+        "notify_missed_messages",
+    }
     for path in timers:
         timer = _unit(path.name)
         assert "OnCalendar" in timer["Timer"] or "OnUnitActiveSec" in timer["Timer"]

@@ -47,6 +47,7 @@ DEMO_SEEDERS = [
     "extranet.members.demo.seed",
     "initiatives.demo.seed",
     "extranet.feed.demo.seed",
+    "extranet.chat.demo.seed",
 ]
 
 INSTALLED_APPS = [
