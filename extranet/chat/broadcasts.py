@@ -281,5 +281,6 @@ def _deliver_batch(broadcast: Broadcast, ids: list[int]) -> int:
             sends.append((services.user_group(user_id), event))
         # Only the recipients' sockets: the sender's would get thousands of frames at once;
         # their page shows the delivery's progress instead.
+        transaction.on_commit(lambda: services.unread_total_forget(*user_ids))
         transaction.on_commit(lambda: services._group_send_all(sends))
     return len(todo)

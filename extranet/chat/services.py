@@ -238,6 +238,7 @@ def message_send(
         return message
 
     message = atomic_with_files(work)
+    transaction.on_commit(lambda: unread_total_forget(recipient.pk))
     payload = message_payload(message)
     unread = {recipient.pk: message._recipient_unread}
     if publish:
@@ -392,15 +393,38 @@ def conversation_mark_read(*, user, conversation: Conversation, up_to: int | Non
                     },
                 )
             )
+        transaction.on_commit(lambda: unread_total_forget(user.pk))
         transaction.on_commit(lambda: _group_send_all(sends))
     return state
 
 
+# The header asks on every page; the count is kept in the cache and forgotten (after commit)
+# whenever it changes, so a page costs no query for it. The timeout bounds any miss.
+UNREAD_CACHE_SECONDS = 300
+
+
+def _unread_key(user_id: int) -> str:
+    return f"chat:unread:{user_id}"
+
+
 def unread_total(*, user) -> int:
-    """The header's «Сообщения (N)»: one primary-key read."""
+    """The header's «Сообщения (N)»: a cached primary-key read."""
     if not permissions.can_use_chat(user):
         return 0
-    return Inbox.objects.filter(user_id=user.pk).values_list("unread_total", flat=True).first() or 0
+    key = _unread_key(user.pk)
+    total = cache.get(key)
+    if total is None:
+        total = (
+            Inbox.objects.filter(user_id=user.pk).values_list("unread_total", flat=True).first()
+            or 0
+        )
+        cache.set(key, total, UNREAD_CACHE_SECONDS)
+    return total
+
+
+def unread_total_forget(*user_ids: int) -> None:
+    """Forget the cached totals (called after a commit that changed them)."""
+    cache.delete_many([_unread_key(user_id) for user_id in user_ids])
 
 
 # --- Blocks -------------------------------------------------------------------------------------

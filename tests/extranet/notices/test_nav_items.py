@@ -107,7 +107,7 @@ def test_items_are_asked_once_per_request(people):
 
     def provider(user):
         calls.append(user.pk)
-        return [NavItem(key="chat", label="Сообщения", url="/chat/", count=4, icon="chat")]
+        return [NavItem(key="extra", label="Ещё", url="/extra/", count=4, icon="chat")]
 
     request = RequestFactory().get("/")
     request.user = people["member"]
@@ -116,21 +116,22 @@ def test_items_are_asked_once_per_request(people):
         second = nav_items({"request": request})
     assert first is second
     assert calls == [people["member"].pk]
-    assert [item.key for item in first] == ["notifications", "chat"]
+    # In hook order: the chat's «Сообщения» (5), the bell (10), this provider (20).
+    assert [item.key for item in first] == ["messages", "notifications", "extra"]
 
 
 def test_another_apps_item_renders_generically(client_for, people):
-    """A second registered item (the chat, later) gets its icon, label and count, and the
+    """Another registered item gets its icon, label and count, and the
     dot counts it too; an item without a socket has an empty live path."""
 
     def provider(user):
-        return [NavItem(key="chat", label="Messages", url="/chat/", count=4, icon="chat")]
+        return [NavItem(key="extra", label="Extra", url="/extra/", count=4, icon="chat")]
 
     user = people["member"]
     with hooks.register_temporarily(NAV_ITEM_HOOK, provider):
         html = client_for(user).get("/en/cabinet/").content.decode()
-    chat = re.search(r'<a [^>]*data-nav-item="chat".*?</a>', html, re.S).group(0)
-    assert 'href="/chat/"' in chat
+    chat = re.search(r'<a [^>]*data-nav-item="extra".*?</a>', html, re.S).group(0)
+    assert 'href="/extra/"' in chat
     assert 'data-live-count=""' in chat
     assert "<svg" in chat
     assert '<span aria-hidden="true">4</span>' in chat
