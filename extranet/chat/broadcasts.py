@@ -173,12 +173,14 @@ def broadcast_deliver(*, broadcast_id: int, batch_size: int = BATCH_SIZE) -> int
                 break
             after = ids[-1]
             delivered += _deliver_batch(broadcast, ids)
-    except Exception:
+    except Exception as exc:
         logger.exception(
             "message to everyone %s failed after %s recipients", broadcast_id, delivered
         )
         Broadcast.objects.filter(pk=broadcast_id).update(
-            status=Status.FAILED, finished_at=timezone.now()
+            status=Status.FAILED,
+            finished_at=timezone.now(),
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         raise
     Broadcast.objects.filter(pk=broadcast_id).update(status=Status.DONE, finished_at=timezone.now())

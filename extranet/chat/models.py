@@ -160,6 +160,8 @@ class Broadcast(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
     recipients_count = models.PositiveIntegerField(_("received by"), default=0)
+    # Why a delivery failed (the exception's type and text), shown on its page.
+    last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 

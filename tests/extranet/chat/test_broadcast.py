@@ -28,17 +28,12 @@ from extranet.chat.services import ChatError
 from tests.conftest import EXTRANET_ROLES
 from tests.factories import UserFactory
 
+from .page_helpers import url as _url
+
 pytestmark = pytest.mark.django_db
 
 Audience = Broadcast.Audience
 TEXT = "Уважаемые участники! Приглашаем на заседание рабочей группы кластера."
-
-
-def _url(name: str, *args) -> str:
-    from django.urls import reverse
-
-    with translation.override("ru"):
-        return reverse(name, args=args)
 
 
 @pytest.fixture
@@ -293,9 +288,9 @@ def test_each_recipient_has_it_in_their_conversation_with_the_admin_and_can_answ
     assert not Message.objects.filter(conversation=theirs, sender=member).exists()
 
 
-def test_a_failed_delivery_is_marked_failed(people, monkeypatch, pushed):
+def test_a_failed_delivery_is_marked_failed(people, monkeypatch, pushed, client_for):
     """An error mid-way leaves the message «failed» with the count of those who got it
-    before (the first batch's), and the error goes to the task backend's result."""
+    before (the first batch's); the error is kept and shown on its page."""
     real = broadcasts._deliver_batch
     calls = []
 
@@ -315,6 +310,9 @@ def test_a_failed_delivery_is_marked_failed(people, monkeypatch, pushed):
     assert broadcast.status == Broadcast.Status.FAILED
     assert broadcast.finished_at is not None and broadcast.recipients_count == 2
     assert Message.objects.filter(broadcast=broadcast).count() == 2
+    assert broadcast.last_error == "RuntimeError: database went away"
+    page = client_for(people["portal_admin"]).get(_url("chat_admin:broadcast_detail", broadcast.pk))
+    assert "RuntimeError: database went away" in page.content.decode()
 
 
 def _deliver_counting(admin, size: int) -> tuple[int, list[str]]:
