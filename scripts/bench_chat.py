@@ -504,17 +504,17 @@ class Client:
         drop_at = None
         if rng.random() < self.run.churn:
             drop_at = self.run.start + rng.uniform(5, max(self.run.duration - 5, 6))
+        end = self.run.start + self.run.duration
         while True:
-            wait = rng.expovariate(1 / self.run.interval)
-            next_send = time.time() + wait
-            if drop_at is not None and drop_at < next_send:
+            next_send = time.time() + rng.expovariate(1 / self.run.interval)
+            if drop_at is not None and drop_at < min(next_send, end):
                 await asyncio.sleep(max(0, drop_at - time.time()))
                 drop_at = None
-                if not self.run.over():
-                    await self.drop()
-            await asyncio.sleep(max(0.0, next_send - time.time()))
-            if self.run.over():
+                await self.drop()
+            if next_send >= end:  # the next one would fall after the run: none
+                await asyncio.sleep(max(0.0, end - time.time()))
                 return
+            await asyncio.sleep(max(0.0, next_send - time.time()))
             await self.send_message()
 
     async def stress(self) -> None:
