@@ -368,6 +368,7 @@ class Client:
             return
         self.connected.set()
         if self.run.target == "chat":
+            self.run.hellos.append((self.me, self.last_id, time.time()))
             await self.send_frame({"type": "hello", "last_id": self.last_id})
         else:
             self.ready.set()
@@ -551,6 +552,7 @@ class Run:
         self.client_errors: dict[str, int] = {}
         self.clients_by_id: dict[int, Client] = {}
         self.tasks: set[asyncio.Future] = set()
+        self.hellos: list[tuple[int, int, float]] = []  # (client, last_id, when)
 
     def spawn(self, coroutine) -> None:
         """Run ``coroutine`` as a task, kept until it ends (asyncio holds tasks weakly)."""
@@ -625,6 +627,7 @@ async def client_run(spec: dict, pipe) -> None:
                 "caught_up": run.caught_up,
                 "stalls": run.stalls,
                 "drained": run.drained,
+                "hellos": run.hellos,
             },
         )
     )
@@ -730,12 +733,38 @@ def run_target(args, data: dict, *, scenario: str, target: str, clients: int) ->
         acked = {i for r in results for i in r["acked_ids"]}
         out["stored"] = len(stored)
         out["lost"] = len(stored - delivered)
+        hellos = [hello for r in results for hello in r["hellos"]]
+        out["lost_why"] = lost_explained(sorted(stored - delivered), hellos)
         out["acked"] = len(acked)
         out["acked_not_stored"] = len(acked - stored)
     else:
         out["stored"] = None
         out["lost"] = merged["lost_keys"]
     return out
+
+
+def lost_explained(lost: list[int], hellos: list[tuple[int, int, float]]) -> list[str]:
+    """For each lost message (at most 10): its recipient's hellos after it was stored. A
+    hello whose last id is above a message stored before it skips that message for good."""
+    from extranet.chat.models import Message
+
+    lines = []
+    for message in Message.objects.filter(id__in=lost[:10]).select_related("conversation"):
+        recipient = message.conversation.other_id(message.sender_id)
+        stored_at = message.created_at.timestamp()
+        later = [
+            (last_id, at) for who, last_id, at in hellos if who == recipient and at > stored_at
+        ]
+        if not later:
+            reason = "the recipient did not reconnect after it was stored (no catch-up asked)"
+        else:
+            reason = "; ".join(
+                f"hello last_id {last_id} {'>' if last_id >= message.pk else '<'} {message.pk} "
+                f"{at - stored_at:.2f} s after it was stored"
+                for last_id, at in later
+            )
+        lines.append(f"message {message.pk} to {recipient}: {reason}")
+    return lines
 
 
 def show(row: dict) -> None:
@@ -759,6 +788,8 @@ def show(row: dict) -> None:
         extra.append(f"acked {row['acked']}")
         if row["acked_not_stored"]:
             extra.append(f"ACKED BUT NOT STORED {row['acked_not_stored']}")
+    for line in row.get("lost_why", []):
+        print(f"         lost {line}", flush=True)
     if row["errors"]:
         extra.append("errors " + ", ".join(f"{k} {v}" for k, v in sorted(row["errors"].items())))
     print("         " + "; ".join(extra), flush=True)
