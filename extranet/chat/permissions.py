@@ -99,9 +99,11 @@ def can_write(sender, recipient, *, conversation: Conversation | None = None) ->
     )
 
 
-def writable_people(user):
+def writable_people(user, *, is_portal_admin_now: bool | None = None):
     """The active accounts ``user`` may start a conversation with (the search of «Поиск по
-    имени или email»): the same rule as :func:`can_write` as one queryset."""
+    имени или email», the cards' «Написать»): the rule of :func:`can_write` as one query.
+
+    ``is_portal_admin_now`` saves the portal-admin lookup when a page already knows it."""
     User = get_user_model()
     if not can_use_chat(user):
         return User.objects.none()
@@ -109,31 +111,25 @@ def writable_people(user):
     blocked = Block.objects.filter(blocker=user).values("blocked_id")
     blockers = Block.objects.filter(blocked=user).values("blocker_id")
     people = people.exclude(pk__in=blocked).exclude(pk__in=blockers)
-    if portal_admin_ids([user.pk]):
+    if is_portal_admin_now is None:
+        is_portal_admin_now = bool(portal_admin_ids([user.pk]))
+    if is_portal_admin_now:
         return people
     approved = Membership.Status.APPROVED
-    mine = _chat_memberships([user.pk])
-    member_of = [initiative for _u, initiative, status, _r in mine if status == approved]
-    admin_of = [
-        initiative
-        for _u, initiative, status, role in mine
-        if status == approved and role == Membership.Role.ADMIN
-    ]
-    rule = Q(is_superuser=True) | Q(groups__name=PORTAL_ADMINS_GROUP)
-    if member_of:
-        rule |= Q(
-            pk__in=Membership.objects.filter(
-                initiative_id__in=member_of, status=approved, initiative__chat_enabled=True
+    chat_on = Membership.objects.filter(initiative__chat_enabled=True)
+    mine = chat_on.filter(user=user, status=approved)
+    member_of = mine.values("initiative_id")
+    admin_of = mine.filter(role=Membership.Role.ADMIN).values("initiative_id")
+    rule = (
+        Q(is_superuser=True)
+        | Q(groups__name=PORTAL_ADMINS_GROUP)
+        | Q(pk__in=chat_on.filter(initiative_id__in=member_of, status=approved).values("user_id"))
+        | Q(
+            pk__in=chat_on.filter(
+                initiative_id__in=admin_of, status=Membership.Status.PENDING
             ).values("user_id")
         )
-    if admin_of:
-        rule |= Q(
-            pk__in=Membership.objects.filter(
-                initiative_id__in=admin_of,
-                status=Membership.Status.PENDING,
-                initiative__chat_enabled=True,
-            ).values("user_id")
-        )
+    )
     return people.filter(rule).distinct()
 
 

@@ -41,7 +41,8 @@ def _writable_ids(viewer):
         if permissions.can_broadcast(viewer):
             cached = None
         else:
-            cached = frozenset(permissions.writable_people(viewer).values_list("pk", flat=True))
+            people = permissions.writable_people(viewer, is_portal_admin_now=False)
+            cached = frozenset(people.values_list("pk", flat=True))
         viewer._chat_writable_ids = cached
     return cached
 

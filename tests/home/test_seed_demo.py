@@ -157,6 +157,7 @@ def test_seeders_run_in_the_explicit_demo_seeders_order(settings):
 
     order = [
         "extranet.feed.demo.seed",
+        "extranet.chat.demo.seed",
         "initiatives.demo.seed",
         "home.demo.seed",
         "extranet.members.demo.seed",

@@ -157,8 +157,8 @@ def test_user_menu_asks_once_per_request(people):
     with CaptureQueriesContext(connection) as first:
         html = template.render({"user": request.user}, request)
     assert 'href="/cabinet/groups/"' in html or f'href="{INDEX}"' in html
-    # The portal-admin check, the viewer's memberships and the bell's unread count.
-    assert len(first) <= 3
+    # The portal-admin check, the viewer's memberships, the bell's and the chat's unread counts.
+    assert len(first) <= 4
     with CaptureQueriesContext(connection) as second:
         template.render({"user": request.user}, request)
     assert len(second) == 0

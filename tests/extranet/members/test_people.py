@@ -85,7 +85,9 @@ def test_cards_cost_one_query_however_many_people(people, gorki):
         User.objects.filter(memberships__initiative=gorki).select_related("profile").distinct()
     )
     assert len(many) >= 13
-    assert count(few) == count(many) <= 3
+    # The privacy rule, the portal-admin check and whom the viewer may write to (the chat's
+    # «Написать», read once for all cards).
+    assert count(few) == count(many) <= 4
 
 
 def test_profile_of_is_none_without_a_profile(db):
@@ -101,10 +103,9 @@ def test_registered_person_action_is_on_others_cards_not_ones_own(people, gorki)
     """A feature's «write» (register_person_action) is on the cards of people the viewer
     may see, never on the viewer's own."""
     me, other = people["member"], people["initiative_admin"]
-    assert all(card.actions == () for card in person_cards(viewer=me, users=_users(other)))
     with hooks.register_temporarily(PERSON_ACTION_HOOK, _write):
         cards = {c.email: c for c in person_cards(viewer=me, users=_users(me, other))}
-    assert cards[other.email].actions == (PersonAction("write", f"/chat/new/{other.pk}/"),)
+    assert PersonAction("write", f"/chat/new/{other.pk}/") in cards[other.email].actions
     assert cards[me.email].actions == ()
 
 

@@ -169,13 +169,14 @@ def test_inactive_or_unknown_people_are_404(client, subject, people):
     assert client.get(_en("person", 999999)).status_code == 404
 
 
-def test_no_write_button_until_a_feature_registers_one(client, subject, people):
-    """The card's buttons come from register_person_action alone (the chat will register
-    «Write a message»; tests/extranet/members/test_people.py registers one and finds it): with
-    none registered there is no button, whatever URL names exist."""
+def test_the_write_button_comes_from_the_chat(client, subject, people):
+    """The card's buttons come from register_person_action: the chat's «Write a message»
+    leads to its conversation with the person (tests/extranet/chat covers whom it is shown
+    for)."""
     client.force_login(people["member"])
     body = client.get(_card_url(subject)).content.decode()
-    assert "Write a message" not in body
+    assert "Write a message" in body
+    assert f'/cabinet/messages/with/{subject.pk}/"' in body
 
 
 def test_back_to_the_group(client, subject, people, gorki, polotsk):
@@ -215,12 +216,13 @@ def test_directory_card_links_open_the_card(client, subject, people):
 
 
 def test_card_costs_few_queries(client, subject, people, django_assert_max_num_queries):
-    """The card is a handful of queries: 13 measured (session, viewer, portal-admin check,
+    """The card is a handful of queries: 14 measured (session, viewer, portal-admin check,
     the viewer's memberships, the person, the privacy rule, the person's memberships, profile
-    with organisation, site, menu, settings and Wagtail's user bar)."""
+    with organisation, whom the viewer may write to, site, menu, settings and Wagtail's user
+    bar)."""
     client.force_login(people["member"])
     client.get(_card_url(subject))
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         assert client.get(_card_url(subject)).status_code == 200
 
 
