@@ -113,6 +113,22 @@ def file_family(name: str) -> str:
     return FAMILIES.get(_extension(name), "file")
 
 
+class StoredFileMixin:
+    """What a model of a stored upload tells about it from its ``name`` (the name as uploaded):
+    the extension and the icon's family. Plain Python with no fields, so a model that mixes it
+    in (the feed's ``Attachment``, the chat's ``MessageAttachment``) needs no migration."""
+
+    name: str
+
+    @property
+    def extension(self) -> str:
+        return _extension(self.name)
+
+    @property
+    def family(self) -> str:
+        return file_family(self.name)
+
+
 def display_name(raw: str) -> str:
     """The uploaded name as people typed it, made safe to show and to send back.
 

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.uploads import file_family, private_storage
+from core.uploads import StoredFileMixin, private_storage
 
 # A message's text, in characters (after cleaning); the socket's frame limit follows from it.
 MESSAGE_MAX_LENGTH = 4000
@@ -218,7 +218,7 @@ def attachment_path(instance, filename):
     return f"chat/{instance.conversation_id}/{filename}"
 
 
-class MessageAttachment(models.Model):
+class MessageAttachment(StoredFileMixin, models.Model):
     message = models.ForeignKey(
         Message,
         verbose_name=_("message"),
@@ -248,15 +248,6 @@ class MessageAttachment(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def extension(self) -> str:
-        _stem, dot, ext = self.name.rpartition(".")
-        return ext.lower() if dot else ""
-
-    @property
-    def family(self) -> str:
-        return file_family(self.name)
 
 
 class Block(models.Model):

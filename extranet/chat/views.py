@@ -489,33 +489,33 @@ def conversation_files(request, pk):
 # --- Blocking ----------------------------------------------------------------------------------
 
 
+def _block_change(request, pk, *, change, done: str):
+    """Block or unblock (``change`` is the service) the other person of conversation ``pk``;
+    ``done`` is the success message, with ``%(name)s`` for their name. Either way, back to the
+    conversation."""
+    conversation = _conversation_for(request, pk)
+    try:
+        change(user=request.user, conversation=conversation)
+    except services.ChatError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done % {"name": chat_name(conversation.other)})
+    return redirect(_conversation_url(conversation))
+
+
 @login_required
 @require_POST
 def conversation_block(request, pk):
     """«Заблокировать»: neither person may write to the other until it is lifted."""
-    conversation = _conversation_for(request, pk)
-    try:
-        services.block_create(user=request.user, conversation=conversation)
-    except services.ChatError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, gettext("%(name)s is blocked.") % {"name": chat_name(conversation.other)}
-        )
-    return redirect(_conversation_url(conversation))
+    return _block_change(
+        request, pk, change=services.block_create, done=gettext("%(name)s is blocked.")
+    )
 
 
 @login_required
 @require_POST
 def conversation_unblock(request, pk):
     """«Разблокировать»: lifts one's own block (the other person's, if any, stays)."""
-    conversation = _conversation_for(request, pk)
-    try:
-        services.block_remove(user=request.user, conversation=conversation)
-    except services.ChatError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, gettext("%(name)s is unblocked.") % {"name": chat_name(conversation.other)}
-        )
-    return redirect(_conversation_url(conversation))
+    return _block_change(
+        request, pk, change=services.block_remove, done=gettext("%(name)s is unblocked.")
+    )

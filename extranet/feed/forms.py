@@ -1,8 +1,8 @@
 """Forms of the feed pages: they validate what people typed and chose; the services change.
 
-Files are checked here, one by one, by :func:`core.uploads.upload_check` (type
-from the content, size from settings), so a post with one bad file is refused before
-anything is stored and every bad file is named in the errors.
+Files are checked one by one by core's :class:`core.forms.CheckedFilesField` (through
+:func:`core.uploads.upload_check`: type from the content, size from settings), so a post with
+one bad file is refused before anything is stored and every bad file is named in the errors.
 """
 
 from __future__ import annotations
@@ -10,80 +10,11 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.uploads import allowed_extensions, upload_check
+from core.forms import CheckedFilesField
 
 from .models import COMMENT_MAX_LENGTH, POST_MAX_LENGTH, Post
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    """A file input that lets people choose several files at once (``multiple``)."""
-
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Zero or more uploaded files, each passed through ``upload_check``.
-
-    ``cleaned_data`` holds a list of :class:`~core.uploads.CheckedUpload`. The
-    help text tells the accepted types and the size limit, read from settings when the form
-    is made (so tests overriding them see their values).
-    """
-
-    widget = MultipleFileInput
-
-    def __init__(self, *args, max_files: int | None = None, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-        self.max_files = max_files
-
-    def describe(self) -> str:
-        types = ", ".join(allowed_extensions())
-        limit = filesizeformat(settings.UPLOAD_MAX_SIZE)
-        if self.max_files:
-            return gettext(
-                "Up to %(count)s files, each up to %(limit)s. Accepted types: %(types)s."
-            ) % {"count": self.max_files, "limit": limit, "types": types}
-        return gettext("Each file up to %(limit)s. Accepted types: %(types)s.") % {
-            "limit": limit,
-            "types": types,
-        }
-
-    def accept_attribute(self) -> str:
-        return ",".join(f".{ext}" for ext in allowed_extensions())
-
-    def clean(self, data, initial=None):
-        if data in (None, False, ""):
-            files = []
-        elif isinstance(data, list | tuple):
-            files = [f for f in data if f]
-        else:
-            files = [data]
-        if not files:
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return []
-        if self.max_files and len(files) > self.max_files:
-            raise ValidationError(
-                _("Too many files: at most %(limit)s per post."),
-                code="too_many_files",
-                params={"limit": self.max_files},
-            )
-        checked, errors = [], []
-        for file in files:
-            if not hasattr(file, "name") or not hasattr(file, "size"):
-                errors.append(ValidationError(self.error_messages["invalid"], code="invalid"))
-                continue
-            try:
-                checked.append(upload_check(file))
-            except ValidationError as exc:
-                errors.extend(exc.error_list)
-        if errors:
-            raise ValidationError(errors)
-        return checked
 
 
 def _text_widget(placeholder, rows: int, max_length: int) -> forms.Textarea:
@@ -101,7 +32,9 @@ class PostForm(forms.Form):
         widget=_text_widget(_("Write a message..."), 4, POST_MAX_LENGTH),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Post.Kind.choices, initial=Post.Kind.NEWS)
-    files = MultipleFileField(label=_("Files"))
+    files = CheckedFilesField(
+        label=_("Files"), too_many_message=_("Too many files: at most %(limit)s per post.")
+    )
 
     # Whether an empty text is fine when no file is chosen (the edit form decides later,
     # once it knows which attachments stay).
@@ -109,10 +42,7 @@ class PostForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        files = self.fields["files"]
-        files.max_files = settings.FEED_MAX_ATTACHMENTS
-        files.help_text = files.describe()
-        files.widget.attrs["accept"] = files.accept_attribute()
+        self.fields["files"].limit_to(settings.FEED_MAX_ATTACHMENTS)
 
     def clean(self):
         cleaned = super().clean()

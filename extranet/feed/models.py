@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.uploads import private_storage
+from core.uploads import StoredFileMixin, private_storage
 
 POST_MAX_LENGTH = 10_000
 COMMENT_MAX_LENGTH = 4_000
@@ -68,7 +68,7 @@ def attachment_path(instance, filename):
     return f"feed/{instance.post.initiative_id}/{filename}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFileMixin, models.Model):
     post = models.ForeignKey(
         Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="attachments"
     )
@@ -88,17 +88,6 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def extension(self) -> str:
-        _stem, dot, ext = self.name.rpartition(".")
-        return ext.lower() if dot else ""
-
-    @property
-    def family(self) -> str:
-        from core.uploads import file_family
-
-        return file_family(self.name)
 
 
 class Comment(models.Model):

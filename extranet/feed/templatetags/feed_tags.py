@@ -1,4 +1,5 @@
-"""Template helpers of the feed: members' text rendered safely, file icons, authors.
+"""Template helpers of the feed: members' text rendered safely, authors (file icons are
+core's: ``{% load file_tags %}``).
 
 Nothing people typed is ever rendered as HTML: :func:`feed_text` escapes everything and only
 adds the markup it makes itself (links to http(s) addresses, line breaks, paragraphs).
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from core.text import text_html
@@ -22,46 +22,6 @@ def feed_text(value) -> str:
     """Plain text as HTML (core.text.text_html): escaped, http(s) addresses linked,
     paragraphs and line breaks kept. Never renders HTML from the text."""
     return text_html(value)
-
-
-# --- Files -----------------------------------------------------------------------------------
-
-_ICON_LABELS = {
-    "pdf": ("PDF", "pdf"),
-    "document": ("DOC", "document"),
-    "spreadsheet": ("XLS", "spreadsheet"),
-    "presentation": ("PPT", "presentation"),
-    "image": ("IMG", "image"),
-    "archive": ("ZIP", "archive"),
-    "file": ("", "file"),
-}
-
-_ICON = (
-    '<svg class="file-icon file-icon--{family}" viewBox="0 0 32 40" width="32" height="40" '
-    'aria-hidden="true" focusable="false">'
-    '<path class="file-icon__sheet" d="M3 1h18l8 8v28a2 2 0 0 1-2 2H3a2 2 0 0 1-2-2V3a2 2 0 0 '
-    '1 2-2z"/>'
-    '<path class="file-icon__fold" d="M21 1v6a2 2 0 0 0 2 2h6"/>'
-    "{glyph}</svg>"
-)
-_GLYPHS = {
-    "image": '<path class="file-icon__glyph" d="M6 31l6-8 5 6 3-4 6 6z"/>'
-    '<circle class="file-icon__glyph" cx="11" cy="17" r="2.5"/>',
-    "archive": '<path class="file-icon__glyph" d="M13 3h3v3h-3zM16 6h3v3h-3zM13 9h3v3h-3zM16 '
-    '12h3v3h-3zM13 15h3v3h-3z"/><rect class="file-icon__glyph" x="12" y="19" width="8" '
-    'height="8" rx="1.5"/>',
-    "file": '<path class="file-icon__line" d="M7 17h18M7 22h18M7 27h12"/>',
-}
-
-
-@register.simple_tag
-def file_icon(family: str) -> str:
-    """An inline SVG icon for a file family (extranet.members.uploads.file_family)."""
-    label, family = _ICON_LABELS.get(family, _ICON_LABELS["file"])
-    glyph = _GLYPHS.get(family) or (
-        f'<text class="file-icon__label" x="16" y="30" text-anchor="middle">{label}</text>'
-    )
-    return mark_safe(_ICON.format(family=family, glyph=glyph))  # noqa: S308 - constants only
 
 
 # --- People ------------------------------------------------------------------------------------
