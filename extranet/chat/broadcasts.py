@@ -218,11 +218,11 @@ def _deliver_batch(broadcast: Broadcast, ids: list[int]) -> int:
             )
         # Sender's and recipients' inboxes, in user-id order (two batches, or a batch and a
         # person's own send, never wait on each other in a cycle).
-        list(
+        streams = dict(
             Inbox.objects.select_for_update()
             .filter(user_id__in=[sender_id, *ids])
             .order_by("user_id")
-            .values_list("user_id", flat=True)
+            .values_list("user_id", "last_message_id")
         )
         already = set(
             Message.objects.filter(
@@ -257,7 +257,17 @@ def _deliver_batch(broadcast: Broadcast, ids: list[int]) -> int:
         Participant.objects.filter(conversation_id__in=conversation_ids).exclude(
             user_id=sender_id
         ).update(unread=F("unread") + 1)
-        Inbox.objects.filter(user_id__in=user_ids).update(unread_total=F("unread_total") + 1)
+        # Each recipient's stream ends with their copy (the sender's own messages to everyone
+        # are not in the sender's stream: their tabs would have 10,000 to catch up on).
+        copy = Message.objects.filter(
+            broadcast_id=broadcast.pk,
+            conversation_id__in=Participant.objects.filter(user_id=OuterRef(OuterRef("user_id"))).values(
+                "conversation_id"
+            ),
+        ).values("id")[:1]
+        Inbox.objects.filter(user_id__in=user_ids).update(
+            unread_total=F("unread_total") + 1, last_message_id=Subquery(copy)
+        )
         newest = (
             Message.objects.filter(conversation_id=OuterRef("pk")).order_by("-id").values("id")[:1]
         )
@@ -276,7 +286,12 @@ def _deliver_batch(broadcast: Broadcast, ids: list[int]) -> int:
         common = services.message_payload(messages[0])
         sends = []
         for (user_id, conversation), message in zip(todo, messages, strict=True):
-            payload = {**common, "id": message.pk, "conversation": conversation.pk}
+            payload = {
+                **common,
+                "id": message.pk,
+                "conversation": conversation.pk,
+                "prev": {str(user_id): streams.get(user_id, 0)},
+            }
             event = services.message_event(
                 payload=payload, unread={user_id: totals.get(user_id, 0)}
             )

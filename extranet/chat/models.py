@@ -115,6 +115,11 @@ class Inbox(models.Model):
         related_name="chat_inbox",
     )
     unread_total = models.PositiveIntegerField(_("unread messages"), default=0)
+    # The newest message of the person's stream (every message they sent or got, but their own
+    # messages to everyone). Each live message carries the previous one's id per person
+    # (``prev``), so a tab knows when it missed one and asks for it: the chain, not the
+    # highest id seen, is what a reconnect resumes from.
+    last_message_id = models.BigIntegerField(_("last message"), default=0)
 
     class Meta:
         verbose_name = _("inbox")

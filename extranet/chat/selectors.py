@@ -19,6 +19,8 @@ def messages_after(*, user, after_id: int, limit: int = CATCH_UP_LIMIT) -> list[
             Q(conversation__user_a_id=user.pk) | Q(conversation__user_b_id=user.pk),
             id__gt=after_id,
         )
+        # One's own messages to everyone are not in one's stream (Inbox.last_message_id).
+        .exclude(sender_id=user.pk, broadcast__isnull=False)
         .select_related("conversation")
         .prefetch_related("attachments")
         .order_by("id")[:limit]
@@ -38,6 +40,17 @@ FILES_PAGE_SIZE = 50
 SEARCH_PEOPLE_LIMIT = 20
 SEARCH_MESSAGES_LIMIT = 30
 SEARCH_QUERY_MAX = 100
+
+
+def stream_watermark(*, user) -> int:
+    """The newest message of ``user``'s stream as stored now: a page reads it *before* it
+    reads the messages it shows, and its script resumes from it (everything after comes by
+    ``hello``), so nothing committed between the two reads is skipped."""
+    from .models import Inbox
+
+    return (
+        Inbox.objects.filter(user_id=user.pk).values_list("last_message_id", flat=True).first() or 0
+    )
 
 
 def participant_of(*, user, conversation):

@@ -151,21 +151,23 @@ def _check_body(body: str, *, has_files: bool) -> str:
     return body
 
 
-def _lock_inboxes(user_ids: Iterable[int]) -> dict[int, int]:
+def _lock_inboxes(user_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     """Lock the people's inboxes (in id order, so two sends never deadlock) until the
     transaction ends: the messages a person takes part in then commit in id order, which
     makes «everything after the last id I saw» exact on reconnect. Returns each person's
-    ``unread_total`` as locked (no second read needed while the lock is held)."""
+    ``(unread_total, last_message_id)`` as locked (no second read needed while the lock is
+    held)."""
     ids = sorted(set(user_ids))
 
-    def lock() -> dict[int, int]:
+    def lock() -> dict[int, tuple[int, int]]:
         # ORDER BY: the rows are locked in id order whatever plan the database picks.
-        return dict(
-            Inbox.objects.select_for_update()
+        return {
+            user_id: (total, last)
+            for user_id, total, last in Inbox.objects.select_for_update()
             .filter(user_id__in=ids)
             .order_by("user_id")
-            .values_list("user_id", "unread_total")
-        )
+            .values_list("user_id", "unread_total", "last_message_id")
+        }
 
     locked = lock()
     if len(locked) < len(ids):
@@ -229,12 +231,16 @@ def message_send(
         Participant.objects.filter(conversation=conversation, user_id=recipient.pk).update(
             unread=F("unread") + 1
         )
-        Inbox.objects.filter(user_id=recipient.pk).update(unread_total=F("unread_total") + 1)
+        Inbox.objects.filter(user_id=recipient.pk).update(
+            unread_total=F("unread_total") + 1, last_message_id=message.pk
+        )
+        Inbox.objects.filter(user_id=sender.pk).update(last_message_id=message.pk)
         Conversation.objects.filter(pk=conversation.pk).update(
             last_message=message, last_message_at=message.created_at
         )
-        # The row is locked: its total as read plus this message is what the update stored.
-        message._recipient_unread = totals.get(recipient.pk, 0) + 1
+        # The rows are locked: what they held plus this message is what the updates stored.
+        message._recipient_unread = totals.get(recipient.pk, (0, 0))[0] + 1
+        message._prev = {pk: totals.get(pk, (0, 0))[1] for pk in (sender.pk, recipient.pk)}
         return message
 
     message = atomic_with_files(work)
@@ -273,6 +279,9 @@ def message_payload(message: Message) -> dict:
         "date": local.date().isoformat(),
         "time": local.strftime("%H:%M"),
         "broadcast": message.broadcast_id is not None,
+        # Per person (id as a string): the previous message of their stream, when this is a
+        # live delivery; a tab whose newest known message is not this one missed something.
+        "prev": {str(k): v for k, v in getattr(message, "_prev", {}).items()},
         "attachments": [
             {
                 "id": a.pk,
@@ -339,7 +348,7 @@ def conversation_mark_read(*, user, conversation: Conversation, up_to: int | Non
     if not permissions.can_read_conversation(user, conversation):
         raise ChatError(_("You cannot read this conversation."), code="not_allowed")
     with transaction.atomic():
-        total = _lock_inboxes([user.pk]).get(user.pk, 0)
+        total = _lock_inboxes([user.pk]).get(user.pk, (0, 0))[0]
         participant = (
             Participant.objects.select_for_update()
             .filter(conversation=conversation, user=user)

@@ -47,6 +47,14 @@ def _require_chat(request) -> None:
     # login_required lets an inactive account through only with a custom backend; refuse it.
     if not permissions.can_use_chat(request.user):
         raise Http404
+    # Read before anything the page shows: chat.js resumes from it (hello), so a message
+    # committed while the page is being built comes over the socket instead of being lost.
+    request.chat_watermark = selectors.stream_watermark(user=request.user)
+
+
+def _watermark(request) -> int:
+    """The stream position the page was built at (``_require_chat``); chat.js's hello."""
+    return getattr(request, "chat_watermark", 0)
 
 
 def _conversation_for(request, pk: int) -> Conversation:
@@ -159,11 +167,6 @@ def _conversation_rows(user, participants, *, visible, roles, current_pk=None):
     return rows
 
 
-def _known_last_id(participants, *more: int) -> int:
-    """The highest message id the page shows (chat.js's hello asks for what came after)."""
-    return max([p.conversation.last_message_id or 0 for p in participants] + [0, *more])
-
-
 def _others(participants):
     return {p.conversation.other.pk for p in participants if p.conversation.other is not None}
 
@@ -227,7 +230,7 @@ def conversation_list(request):
         "chat/index.html",
         {
             "rows": _conversation_rows(user, page.items, visible=visible, roles=roles),
-            "known_last_id": _known_last_id(page.items),
+            "known_last_id": _watermark(request),
             "next_url": f"?after={page.next_cursor}" if page.next_cursor else "",
             "is_continuation": bool(cursor),
             "query": query,
@@ -302,7 +305,7 @@ def _page_context(request, *, conversation, other, form, tab: str, status=200, *
             current_pk=conversation.pk if conversation is not None else None,
         ),
         "side_more": bool(side.next_cursor),
-        "known_last_id": _known_last_id(side.items, extra.get("last_id") or 0),
+        "known_last_id": _watermark(request),
         "tabs": tabs,
         "may_write": may_write,
         "closed_reason": closed_reason,

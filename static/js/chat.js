@@ -37,8 +37,16 @@ const conversationId = root && root.dataset.conversation ? Number(root.dataset.c
 const history = document.querySelector("[data-chat-history]");
 const messagesList = document.querySelector("[data-chat-messages]");
 const seen = new Set();
-let lastId = root ? Number.parseInt(root.dataset.lastId || "0", 10) || 0 : 0;
+// The newest message of my stream up to which nothing is missing: the page's position when
+// it was built, then advanced only along the chain each live message carries (its "prev":
+// the previous message of my stream). A message whose prev is not this one means one is
+// missing (still in flight, or dropped): the watermark stays and hello asks for the rest, so
+// neither my own acks nor out-of-order deliveries can make a reconnect skip a message.
+let watermark = root ? Number.parseInt(root.dataset.lastId || "0", 10) || 0 : 0;
+const ahead = new Map(); // prev id -> id, for live messages that arrived before their prev
+let gapTimer = 0;
 let pendingRead = 0;
+const GAP_WAIT = 1500;
 
 document.querySelectorAll("[data-message-id]").forEach((node) => {
   seen.add(Number(node.dataset.messageId));
@@ -49,7 +57,40 @@ function send(message) {
 }
 
 function hello() {
-  send({ type: "hello", last_id: lastId });
+  send({ type: "hello", last_id: watermark });
+}
+
+function advance(to) {
+  if (to <= watermark) return;
+  watermark = to;
+  while (ahead.has(watermark)) {
+    const next = ahead.get(watermark);
+    ahead.delete(watermark);
+    watermark = next;
+  }
+  for (const prev of Array.from(ahead.keys())) {
+    if (ahead.get(prev) <= watermark) ahead.delete(prev);
+  }
+  if (!ahead.size && gapTimer) {
+    window.clearTimeout(gapTimer);
+    gapTimer = 0;
+  }
+}
+
+function follow(message) {
+  const prev = message.prev ? message.prev[String(me)] : undefined;
+  if (!Number.isInteger(prev) || message.id <= watermark) return;
+  if (prev <= watermark) {
+    advance(message.id);
+    return;
+  }
+  ahead.set(prev, message.id);
+  if (!gapTimer) {
+    gapTimer = window.setTimeout(() => {
+      gapTimer = 0;
+      if (ahead.size) hello();
+    }, GAP_WAIT);
+  }
 }
 
 // --- Showing messages ----------------------------------------------------------------------
@@ -293,9 +334,10 @@ function markRead(upTo) {
 }
 
 function receive(message) {
-  if (!message || !Number.isInteger(message.id) || seen.has(message.id)) return;
+  if (!message || !Number.isInteger(message.id)) return;
+  follow(message);
+  if (seen.has(message.id)) return;
   seen.add(message.id);
-  lastId = Math.max(lastId, message.id);
   const here = isOpenHere(message);
   if (here) {
     appendMessage(message);
@@ -356,8 +398,9 @@ document.addEventListener("live:message", (event) => {
   if (!frame || typeof frame !== "object") return;
   switch (frame.type) {
     case "missed":
+      // Everything of my stream after the watermark, in order: the batch leaves no gap.
       (frame.messages || []).forEach(receive);
-      if (Number.isInteger(frame.last_id)) lastId = Math.max(lastId, frame.last_id);
+      if (Number.isInteger(frame.last_id)) advance(frame.last_id);
       if (frame.more) hello();
       break;
     case "message":
