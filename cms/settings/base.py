@@ -319,6 +319,9 @@ CHAT_MAX_ATTACHMENTS = env_int("CHAT_MAX_ATTACHMENTS", 10)
 # messages in every window of CHAT_RATE_WINDOW seconds, then a clear error.
 CHAT_RATE_LIMIT = env_int("CHAT_RATE_LIMIT", 30)
 CHAT_RATE_WINDOW = env_int("CHAT_RATE_WINDOW", 10)
+# Threads per server process for the chat socket's database work (0: Channels' one shared
+# thread). Keep it within the database pool (DATABASE_POOL_MAX) of each process.
+CHAT_DB_THREADS = env_int("CHAT_DB_THREADS", 4)
 # A message still unread after this many minutes is e-mailed to its recipient (the
 # «Сообщения» category of their notification settings decides how).
 CHAT_MISSED_MESSAGE_DELAY_MINUTES = env_int("CHAT_MISSED_MESSAGE_DELAY_MINUTES", 10)
