@@ -19,7 +19,7 @@ Who may write to whom (issue 11):
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from extranet.members.models import Membership
 from extranet.members.permissions import PORTAL_ADMINS_GROUP, is_portal_admin
@@ -61,6 +61,26 @@ def is_blocked_between(a_id: int, b_id: int) -> bool:
     ).exists()
 
 
+def _pair_flags(a_id: int, b_id: int) -> tuple[bool, bool]:
+    """(a block either way, either of the two an active portal admin), in one query: the two
+    questions every send asks first."""
+    User = get_user_model()
+    in_group = User.groups.through.objects.filter(
+        user_id=OuterRef("pk"), group__name=PORTAL_ADMINS_GROUP
+    )
+    blocked = Block.objects.filter(
+        Q(blocker_id=a_id, blocked_id=b_id) | Q(blocker_id=b_id, blocked_id=a_id)
+    )
+    rows = list(
+        User.objects.filter(pk__in=[a_id, b_id])
+        .annotate(_group=Exists(in_group), _blocked=Exists(blocked))
+        .values_list("is_active", "is_superuser", "_group", "_blocked")
+    )
+    any_blocked = any(row[3] for row in rows)
+    any_admin = any(active and (superuser or group) for active, superuser, group, _b in rows)
+    return any_blocked, any_admin
+
+
 def can_write(sender, recipient, *, conversation: Conversation | None = None) -> bool:
     """Whether ``sender`` may send ``recipient`` a message now (see the module's rules).
 
@@ -70,9 +90,10 @@ def can_write(sender, recipient, *, conversation: Conversation | None = None) ->
         return False
     if not can_use_chat(sender) or not recipient.is_active:
         return False
-    if is_blocked_between(sender.pk, recipient.pk):
+    blocked, portal_admin = _pair_flags(sender.pk, recipient.pk)
+    if blocked:
         return False
-    if portal_admin_ids([sender.pk, recipient.pk]):
+    if portal_admin:
         return True
     mine: dict[int, tuple[str, str]] = {}
     theirs: dict[int, tuple[str, str]] = {}

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, PositiveIntegerField, When
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -231,10 +231,16 @@ def message_send(
         Participant.objects.filter(conversation=conversation, user_id=recipient.pk).update(
             unread=F("unread") + 1
         )
-        Inbox.objects.filter(user_id=recipient.pk).update(
-            unread_total=F("unread_total") + 1, last_message_id=message.pk
+        # Both inboxes in one statement: the stream's end for both, one more unread for the
+        # recipient.
+        Inbox.objects.filter(user_id__in=[sender.pk, recipient.pk]).update(
+            last_message_id=message.pk,
+            unread_total=Case(
+                When(user_id=recipient.pk, then=F("unread_total") + 1),
+                default=F("unread_total"),
+                output_field=PositiveIntegerField(),
+            ),
         )
-        Inbox.objects.filter(user_id=sender.pk).update(last_message_id=message.pk)
         Conversation.objects.filter(pk=conversation.pk).update(
             last_message=message, last_message_at=message.created_at
         )
