@@ -326,7 +326,11 @@ class Client:
         self.ws = None
         self.connected = asyncio.Event()
         self.ready = asyncio.Event()  # connected and caught up once
+        # As static/js/chat.js: the stream position up to which nothing is missing, advanced
+        # along each live message's prev chain (not by the highest id seen).
         self.last_id = run.start_id
+        self.ahead: dict[int, int] = {}
+        self.gap_timer = None
         self.seq = 0
         self.waiting_since = None  # stress: my message is out, the answer is not back
         self.stopped = False
@@ -448,10 +452,12 @@ class Client:
             self.on_payload(frame["message"])
         elif kind == "ack":
             self.run.acked_ids.add(frame["message"]["id"])
-            self.last_id = max(self.last_id, frame["message"]["id"])
+            self.follow(frame["message"])
         elif kind == "missed":
             for payload in frame.get("messages", []):
                 self.on_payload(payload, caught_up=True)
+            if isinstance(frame.get("last_id"), int):
+                self.advance(frame["last_id"])
             if frame.get("more"):
                 self.run.spawn(self.send_frame({"type": "hello", "last_id": frame["last_id"]}))
             else:
@@ -467,8 +473,34 @@ class Client:
                     0.05, lambda: self.run.spawn(self.send_message())
                 )
 
+    def advance(self, to: int) -> None:
+        if to <= self.last_id:
+            return
+        self.last_id = to
+        while self.last_id in self.ahead:
+            self.last_id = self.ahead.pop(self.last_id)
+        for prev in [p for p, i in self.ahead.items() if i <= self.last_id]:
+            del self.ahead[prev]
+
+    def follow(self, payload: dict) -> None:
+        prev = (payload.get("prev") or {}).get(str(self.me))
+        if not isinstance(prev, int) or payload["id"] <= self.last_id:
+            return
+        if prev <= self.last_id:
+            self.advance(payload["id"])
+            return
+        self.ahead[prev] = payload["id"]
+        if self.gap_timer is None:
+
+            def ask():
+                self.gap_timer = None
+                if self.ahead:
+                    self.run.spawn(self.send_frame({"type": "hello", "last_id": self.last_id}))
+
+            self.gap_timer = asyncio.get_running_loop().call_later(1.5, ask)
+
     def on_payload(self, payload: dict, caught_up: bool = False) -> None:
-        self.last_id = max(self.last_id, payload["id"])
+        self.follow(payload)
         if payload.get("sender") != self.peer or payload.get("conversation") != self.conversation:
             return  # my own message on my socket, or not the benchmark's
         parts = payload.get("text", "").split()
