@@ -261,9 +261,9 @@ def _deliver_batch(broadcast: Broadcast, ids: list[int]) -> int:
         # are not in the sender's stream: their tabs would have 10,000 to catch up on).
         copy = Message.objects.filter(
             broadcast_id=broadcast.pk,
-            conversation_id__in=Participant.objects.filter(user_id=OuterRef(OuterRef("user_id"))).values(
-                "conversation_id"
-            ),
+            conversation_id__in=Participant.objects.filter(
+                user_id=OuterRef(OuterRef("user_id"))
+            ).values("conversation_id"),
         ).values("id")[:1]
         Inbox.objects.filter(user_id__in=user_ids).update(
             unread_total=F("unread_total") + 1, last_message_id=Subquery(copy)

@@ -93,9 +93,7 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         constraints = [
-            models.UniqueConstraint(
-                fields=["conversation", "user"], name="chat_participant_once"
-            ),
+            models.UniqueConstraint(fields=["conversation", "user"], name="chat_participant_once"),
         ]
         indexes = [models.Index(fields=["user", "unread"], name="chat_participant_unread")]
 
