@@ -162,8 +162,8 @@ def test_websocket_routes_match_the_doc():
     """The ``exists`` websocket routes are exactly cms.routing's; planned ones are not there."""
     routes = {f"/{p.pattern}" for p in websocket_urlpatterns}
     assert set(_paths("Websocket routes", "exists")) == routes
+    # Every socket of the brief exists since issue 11; a later one would start as planned.
     planned = set(_paths("Websocket routes", "planned"))
-    assert planned
     assert not planned & routes, "a planned websocket route exists now: mark it «exists»"
 
 
