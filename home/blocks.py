@@ -156,3 +156,41 @@ class BaseStreamBlock(blocks.StreamBlock):
 
     class Meta:
         label = _("Body")
+
+
+class ProgrammeItemBlock(blocks.StructBlock):
+    time = blocks.CharBlock(
+        label=_("Time"), max_length=40, help_text=_("As people read it, e.g. «10:00–10:45».")
+    )
+    title = blocks.CharBlock(label=_("Item"), max_length=250)
+    speakers = blocks.CharBlock(label=_("Speakers"), required=False, max_length=250)
+    description = blocks.TextBlock(label=_("Description"), required=False, max_length=1000)
+
+    class Meta:
+        icon = "time"
+        template = "home/blocks/programme_item.html"
+        label = _("Programme item")
+        description = _("One item of an event's programme: time, title and speakers")
+
+
+class ProgrammeDayBlock(blocks.CharBlock):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 120)
+        super().__init__(**kwargs)
+
+    class Meta:
+        icon = "date"
+        template = "home/blocks/programme_day.html"
+        label = _("Day or part")
+        description = _("A heading that splits a programme into days or parts")
+
+
+class ProgrammeStreamBlock(blocks.StreamBlock):
+    """An event's programme: items, optionally grouped under day headings."""
+
+    day = ProgrammeDayBlock()
+    item = ProgrammeItemBlock()
+
+    class Meta:
+        label = _("Programme")
+        template = "home/blocks/programme.html"

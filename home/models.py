@@ -47,6 +47,7 @@ class HomePage(Page):
         "home.StandardPage",
         "initiatives.InitiativeIndexPage",
         "initiatives.NewsIndexPage",
+        "events.EventIndexPage",
     ]
     max_count = 1
 

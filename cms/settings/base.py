@@ -48,6 +48,7 @@ DEMO_SEEDERS = [
     "initiatives.demo.seed",
     "extranet.feed.demo.seed",
     "extranet.chat.demo.seed",
+    "events.demo.seed",
 ]
 
 INSTALLED_APPS = [
