@@ -156,6 +156,7 @@ def test_seeders_run_in_the_explicit_demo_seeders_order(settings):
     from core.demo import project_seeders
 
     order = [
+        "events.demo.seed",
         "extranet.feed.demo.seed",
         "extranet.chat.demo.seed",
         "initiatives.demo.seed",
