@@ -82,6 +82,9 @@ urlpatterns += i18n_patterns(
         include((chat_urls.file_urlpatterns, chat_urls.app_name), namespace="chat_files"),
     ),
     path("styleguide/", home_views.styleguide, name="styleguide"),
+    # The events' downloads with a dot in their names (calendar.ics, plan.xlsx, event.ics),
+    # which Wagtail's catch-all cannot serve.
+    path("events/", include("events.urls")),
     # Wagtail serves every other address from the page tree; it must come last.
     path("", include(wagtail_urls)),
     prefix_default_language=False,
