@@ -110,6 +110,7 @@ def test_page_tree_addresses_are_served_by_wagtail():
     """``page tree`` paths are pages, served by Wagtail's catch-all (not a route of their own)."""
     paths = _paths("URL map", "page tree")
     assert "/initiatives/" in paths
+    assert "/events/plan/" in paths
     for path in paths:
         assert resolve(_sample(path)).url_name == PAGE_VIEW, path
 
@@ -118,7 +119,7 @@ def test_planned_addresses_have_no_route_yet():
     """A ``planned`` path has no view of its own yet; the day it gets one, the doc must say
     ``exists``."""
     paths = _paths("URL map", "planned")
-    assert "/events/" in paths
+    assert "/ideas/" in paths
     for path in paths:
         try:
             match = resolve(_sample(path))
@@ -199,8 +200,9 @@ def test_readme_links_the_architecture_and_not_design_md():
 
 @pytest.mark.parametrize("role", ["guest", "registered", "member", "portal admin"])
 def test_readme_role_table_marks_what_is_planned(role):
-    """The README's role table says what exists today: events and the ideas exchange appear
-    only in its «coming» column (the chat exists since issue 11, so it may be in «can today»)."""
+    """The README's role table says what exists today: the ideas exchange appears only in its
+    «coming» column (the chat exists since issue 11 and events since issue 12, so they may be in
+    «can today»)."""
     table = re.search(r"^\| role \|.*?\n((?:\|.*\n)+)", README.read_text(encoding="utf-8"), re.M)
     assert table, "README has no role table"
     header = [c.strip() for c in table.group(0).splitlines()[0].strip("|").split("|")]
@@ -209,7 +211,7 @@ def test_readme_role_table_marks_what_is_planned(role):
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if cells[0].startswith(role):
             today = cells[1].lower()
-            for word in ("events", "ideas exchange"):
+            for word in ("ideas exchange",):
                 assert word not in today, f"README promises «{word}» to {role} today"
             return
     pytest.fail(f"README's role table has no row for {role}")
