@@ -34,27 +34,28 @@ def test_home_sections_render_in_editor_order_with_empty_states(client, home_pag
 
 
 def test_home_section_is_filled_by_a_registered_source(client, home_page):
-    """An app that registers a section source fills the section with its cards and «all» link."""
-    home_page.sections = [{"type": "events", "value": {"heading": "Мероприятия", "count": 2}}]
+    """An app that registers a section source fills the section with its cards and «all» link
+    (the ideas section: no app registers one yet, so only the temporary source answers)."""
+    home_page.sections = [{"type": "ideas", "value": {"heading": "Биржа идей", "count": 2}}]
     home_page.save_revision().publish()
     cards = [
-        sections.CardItem(title=f"Семинар {n}", url=f"/events/e{n}/", meta="10 октября")
+        sections.CardItem(title=f"Семинар {n}", url=f"/ideas/{n}/", meta="10 октября")
         for n in range(5)
     ]
 
     def source():
         return sections.SectionSource(
-            kind=sections.EVENTS,
+            kind=sections.IDEAS,
             items=lambda request, limit: cards[:limit],
-            index_url=lambda request: "/events/",
+            index_url=lambda request: "/ideas/",
         )
 
     with hooks.register_temporarily(sections.HOOK_NAME, source):
         html = client.get("/").content.decode()
     assert "Семинар 0" in html and "Семинар 1" in html
     assert "Семинар 2" not in html  # the editor asked for two
-    assert 'href="/events/"' in html
-    assert "Мероприятий пока нет." not in html
+    assert 'href="/ideas/"' in html
+    assert "На бирже идей пока ничего не опубликовано." not in html
 
 
 def test_standard_page_renders_body_blocks(client, home_page):
