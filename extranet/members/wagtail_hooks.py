@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from events.extensions import HOOK_IS_PORTAL_ADMIN, HOOK_MEMBER_INITIATIVES, HOOK_REGISTRANT_DETAILS
 from home.permissions import STYLEGUIDE_VIEWER_HOOK
 from initiatives.extensions import HOOK_DELETE_GUARD, HOOK_ORGANISATIONS
 from initiatives.features import Service, service_enabled
@@ -38,3 +39,31 @@ def portal_admins_see_the_styleguide(user):
 def directory_tab(initiative):
     if service_enabled(initiative, Service.DIRECTORY):
         yield "members", _("Members"), reverse("groups:members", kwargs={"slug": initiative.slug})
+
+
+# --- Events (issue 12): who is a member, a registrant's profile, who organises every event ---
+# events is a public app and imports nothing from the extranet; it asks through these hooks.
+
+
+@hooks.register(HOOK_MEMBER_INITIATIVES)
+def event_member_initiatives(user):
+    # Read fresh: a membership approved a minute ago opens a members-only event now.
+    return set(
+        Membership.objects.filter(user=user, status=Membership.Status.APPROVED).values_list(
+            "initiative_id", flat=True
+        )
+    )
+
+
+@hooks.register(HOOK_REGISTRANT_DETAILS)
+def event_registrant_details(user):
+    from .models import Profile
+
+    profile = Profile.objects.filter(user=user).select_related("organisation").first()
+    organisation = profile.organisation.name if profile and profile.organisation else ""
+    return {"name": user.get_full_name() or user.email, "organisation": organisation}
+
+
+@hooks.register(HOOK_IS_PORTAL_ADMIN)
+def event_portal_admin(user):
+    return is_portal_admin(user)
