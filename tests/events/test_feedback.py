@@ -36,9 +36,11 @@ def test_second_rating_at_the_database_is_refused(past_event, people):
     fresh = Registration.objects.get(pk=registration.pk)  # no cached «feedback»
     from unittest import mock
 
-    with mock.patch("events.permissions.feedback_refusal", return_value=None):
-        with pytest.raises(services.RegistrationRefused):
-            services.feedback_create(registration=fresh, rating=3)
+    with (
+        mock.patch("events.permissions.feedback_refusal", return_value=None),
+        pytest.raises(services.RegistrationRefused),
+    ):
+        services.feedback_create(registration=fresh, rating=3)
     assert Feedback.objects.count() == 1
 
 

@@ -156,9 +156,11 @@ def test_database_constraint_catches_a_simultaneous_duplicate(event, people):
     refuses the second one with the same message (no IntegrityError escapes)."""
     user = people["member"]
     RegistrationFactory(event=event, user=user)
-    with mock.patch("events.selectors_registration.active_registration_for", return_value=None):
-        with pytest.raises(services.RegistrationRefused) as refused:
-            services.registration_create(event=event, user=user)
+    with (
+        mock.patch("events.selectors_registration.active_registration_for", return_value=None),
+        pytest.raises(services.RegistrationRefused) as refused,
+    ):
+        services.registration_create(event=event, user=user)
     assert refused.value.message == services.already_registered_message()
 
 
