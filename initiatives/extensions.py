@@ -7,6 +7,10 @@ The membership app registers, in its ``wagtail_hooks.py``:
 - ``HOOK_DELETE_GUARD``: ``fn(initiative) -> str | None``, a reason the initiative must not be
   deleted (it has members, posts, ...), or None.
 
+The events app registers ``HOOK_ADMIN_GROUP_READY``: ``fn(initiative=, group=)``, called by
+``services.initiative_admin_group_ensure`` after it made or checked the initiative's Wagtail
+group, so the group's rights on pages outside the initiative's subtree (its events) follow.
+
 Until something registers, pages show their empty states and nothing blocks deletion.
 """
 
@@ -18,6 +22,7 @@ from wagtail import hooks
 
 HOOK_ORGANISATIONS = "initiative_participating_organisations"
 HOOK_DELETE_GUARD = "initiative_delete_guard"
+HOOK_ADMIN_GROUP_READY = "initiative_admin_group_ready"
 
 
 @dataclass(frozen=True)

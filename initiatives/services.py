@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from wagtail import hooks
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+
+from .extensions import HOOK_ADMIN_GROUP_READY
 
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 COLLECTION_PERMISSIONS = [
@@ -48,6 +51,9 @@ def initiative_admin_group_ensure(*, initiative) -> Group:
         GroupCollectionPermission.objects.get_or_create(
             group=group, collection=root, permission=permission
         )
+    # Rights on pages outside the initiative's subtree (its events) follow the group.
+    for ready in hooks.get_hooks(HOOK_ADMIN_GROUP_READY):
+        ready(initiative=initiative, group=group)
     return group
 
 
