@@ -7,8 +7,10 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone, translation
 from icalendar import Calendar
 
+from events.models import EventPage
 from tests.events.factories import EventPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,14 +87,151 @@ def test_unknown_or_draft_event_is_404(client, event_index):
     assert client.get("/events/no-such-event/event.ics").status_code == 404
 
 
-@pytest.mark.parametrize("size", [10, 60])
+def _quick_events(index, kind, count: int, prefix: str, **fields) -> None:
+    """``count`` live events added through treebeard without a revision each (a revision and
+    a publication per page would make 1,000 take minutes)."""
+    starts = timezone.now().replace(microsecond=0) + datetime.timedelta(days=3)
+    for n in range(count):
+        page = EventPage(
+            title=f"Событие {prefix} {n}",
+            slug=f"{prefix}-{n}",
+            kind=kind,
+            starts_at=starts + datetime.timedelta(hours=n),
+            ends_at=starts + datetime.timedelta(hours=n + 2),
+            live=True,
+            first_published_at=timezone.now(),
+            last_published_at=timezone.now(),
+            **fields,
+        )
+        index.add_child(instance=page)
+
+
+@pytest.mark.parametrize("size", [10, 1000])
 def test_feed_is_constant_in_queries(
-    client, event_index, gorki, size, django_assert_max_num_queries
+    client, event_index, event_kind, gorki, size, django_assert_max_num_queries
 ):
-    """The feed's queries do not grow with the number of events."""
-    for n in range(size):
-        EventPageFactory(index=event_index, initiative=gorki if n % 2 else None)
+    """The feed's queries do not grow with the number of events (10 and 1,000), also when
+    filtered by initiative."""
+    _quick_events(event_index, event_kind, size // 2, "gorki", initiative=gorki)
+    _quick_events(event_index, event_kind, size - size // 2, "platform")
     client.get("/events/calendar.ics")
     with django_assert_max_num_queries(8):
         response = client.get("/events/calendar.ics")
     assert len(_events(_parse(response))) == size
+    with django_assert_max_num_queries(8):
+        response = client.get("/events/calendar.ics", {"initiative": gorki.slug})
+    assert len(_events(_parse(response))) == size // 2
+
+
+def test_feed_keeps_90_days_of_past_events(client, event_index):
+    """An event that ended a month ago stays in the feed; one that ended 100 days ago is gone
+    (its own .ics still works)."""
+    now = timezone.now().replace(microsecond=0)
+    recent = EventPageFactory(
+        index=event_index,
+        starts_at=now - datetime.timedelta(days=30),
+        ends_at=now - datetime.timedelta(days=30) + datetime.timedelta(hours=2),
+    )
+    old = EventPageFactory(
+        index=event_index,
+        starts_at=now - datetime.timedelta(days=100),
+        ends_at=now - datetime.timedelta(days=100) + datetime.timedelta(hours=2),
+    )
+    feed = _parse(client.get("/events/calendar.ics"))
+    assert {str(e["summary"]) for e in _events(feed)} == {recent.title}
+    assert _events(_parse(client.get(f"/events/{old.slug}/event.ics")))
+
+
+def test_online_event_location_and_description(client, event_index):
+    """An online event's LOCATION is the format's label («Онлайн»); the description has the
+    intro and the page address, never the link to join; URL is the page; the calendar has
+    the RFC 5545 header properties."""
+    event = EventPageFactory(
+        index=event_index,
+        format="online",
+        venue="",
+        address="",
+        online_url="https://meet.example.org/private-call-77",
+        intro="Вебинар для участников.",
+    )
+    response = client.get(f"/events/{event.slug}/event.ics")
+    calendar = _parse(response)
+    assert f'filename="{event.slug}.ics"' in response["Content-Disposition"]
+    for prop in ("prodid", "calscale", "method", "x-wr-calname"):
+        assert str(calendar[prop])
+    assert str(calendar["method"]) == "PUBLISH"
+    (vevent,) = _events(calendar)
+    with translation.override("ru"):
+        assert str(vevent["location"]) == str(EventPage.Format.ONLINE.label)
+    description = str(vevent["description"])
+    assert "Вебинар для участников." in description
+    assert event.full_url in description and str(vevent["url"]) == event.full_url
+    assert b"private-call-77" not in response.content
+    assert str(vevent["status"]) == "CONFIRMED"
+    assert vevent.decoded("dtstamp").utcoffset() == datetime.timedelta(0)
+    assert "last-modified" in vevent and "sequence" in vevent
+
+
+@pytest.mark.parametrize(
+    ("zone", "utc_start"),
+    [("Europe/Minsk", "20270312T070000Z"), ("Asia/Novosibirsk", "20270312T030000Z")],
+)
+def test_times_typed_in_the_admin_come_out_in_utc(
+    client_for, event_index, event_kind, editor, zone, utc_start
+):
+    """An editor types 10:00–12:30 in Wagtail admin for an event in ``zone``; the .ics has
+    the same instants in UTC (Minsk is UTC+3, Novosibirsk UTC+7)."""
+    from wagtail.test.utils.form_data import (
+        inline_formset,
+        nested_form_data,
+        rich_text,
+        streamfield,
+    )
+
+    client = client_for(editor)
+    data = nested_form_data(
+        {
+            "title": "Семинар в своём часовом поясе",
+            "slug": "zoned-seminar",
+            "intro": "",
+            "initiative": "",
+            "kind": event_kind.pk,
+            "format": "offline",
+            "starts_at": "2027-03-12 10:00",
+            "ends_at": "2027-03-12 12:30",
+            "time_zone": zone,
+            "venue": "Зал",
+            "address": "",
+            "online_url": "",
+            "organisers": "",
+            "body": streamfield([]),
+            "programme": streamfield([]),
+            "speakers": inline_formset([]),
+            "photos": inline_formset([]),
+            "documents": inline_formset([]),
+            "registration_enabled": "on",
+            "audience": "everyone",
+            "capacity": "",
+            "registration_deadline": "",
+            "in_plan": "on",
+            "plan_participants": "",
+            "plan_timing": "",
+            "plan_budget": "",
+            "plan_funding_source": "",
+            "plan_results": "",
+            "report": rich_text(""),
+            "report_participants": "",
+            "action-publish": "publish",
+        }
+    )
+    add = f"/admin/pages/add/events/eventpage/{event_index.pk}/"
+    response = client.post(add, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = EventPage.objects.get(slug="zoned-seminar")
+    assert event.live and event.time_zone == zone
+    body = client_for(None).get("/events/zoned-seminar/event.ics").content
+    assert f"DTSTART:{utc_start}".encode() in body
+    (vevent,) = _events(Calendar.from_ical(body))
+    assert vevent.decoded("dtend") - vevent.decoded("dtstart") == datetime.timedelta(
+        hours=2, minutes=30
+    )
