@@ -40,12 +40,26 @@ class PostForm(forms.Form):
     # once it knows which attachments stay).
     text_or_file_required = True
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, event_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["files"].limit_to(settings.FEED_MAX_ATTACHMENTS)
+        # «Анонс мероприятия» may link an event: the choices come from the events app
+        # (extensions.event_choices); what is offered is what is accepted.
+        if event_choices:
+            self.fields["event"] = forms.TypedChoiceField(
+                label=_("Event"),
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", "—"), *event_choices],
+                help_text=_("For an event announcement: the event it announces."),
+            )
+            self.order_fields([name for name in self.fields if name != "files"] + ["files"])
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("kind") != Post.Kind.ANNOUNCEMENT:
+            cleaned["event"] = None
         if (
             self.text_or_file_required
             and not self.errors
@@ -70,10 +84,12 @@ class PostEditForm(PostForm):
     )
     text_or_file_required = False
 
-    field_order = ["text", "kind", "remove_attachments", "files"]
+    field_order = ["text", "kind", "event", "remove_attachments", "files"]
 
     def __init__(self, *args, attachments=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if "event" in self.fields:
+            self.order_fields(["text", "kind", "event", "remove_attachments", "files"])
         self.fields["remove_attachments"].choices = [(a.pk, a.name) for a in attachments]
         if not attachments:
             del self.fields["remove_attachments"]
@@ -101,4 +117,5 @@ def feed_error_field(code: str | None) -> str | None:
         "too_long": "text",
         "kind": "kind",
         "too_many_files": "files",
+        "event": "event",
     }.get(code or "")

@@ -43,6 +43,17 @@ class Post(models.Model):
     pinned_at = models.DateTimeField(_("pinned at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    # An «анонс мероприятия» may link an event page. The feed never imports ``events``: the
+    # link is a plain Wagtail page, offered by the events app through the
+    # ``feed_event_choices`` hook (extensions.py); a deleted event leaves the post unlinked.
+    event = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         # The feed's order, and its keyset cursor: pinned first, then newest first.

@@ -59,9 +59,9 @@ def _with_everything(posts, *, newest_comments: int | None):
             queryset=comments.order_by("-created_at", "-id")[:newest_comments],
             to_attr="recent_desc",
         )
-    return posts.select_related("author", "author__profile", "initiative").prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.order_by("id")), wanted
-    )
+    return posts.select_related(
+        "author", "author__profile", "initiative", "event"
+    ).prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")), wanted)
 
 
 def _count_comments(posts: list) -> None:

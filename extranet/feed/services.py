@@ -65,9 +65,18 @@ def _remove_files_on_commit(files: list) -> None:
 
 
 def post_create(
-    *, initiative, author, kind: str, text: str, uploads: Sequence[CheckedUpload] = ()
+    *,
+    initiative,
+    author,
+    kind: str,
+    text: str,
+    uploads: Sequence[CheckedUpload] = (),
+    event_id: int | None = None,
 ) -> Post:
-    """``author`` posts in ``initiative``'s feed; text or at least one file is required."""
+    """``author`` posts in ``initiative``'s feed; text or at least one file is required.
+
+    ``event_id`` (an announcement's event page) must come from the form's choices, which
+    the events app offers; other kinds link nothing."""
     if not permissions.can_post(author, initiative):
         raise PermissionDenied
     text = _check_text(text, limit=POST_MAX_LENGTH, required=not uploads)
@@ -80,7 +89,13 @@ def post_create(
         )
 
     def work(stored):
-        post = Post.objects.create(initiative=initiative, author=author, kind=kind, text=text)
+        post = Post.objects.create(
+            initiative=initiative,
+            author=author,
+            kind=kind,
+            text=text,
+            event_id=event_id if kind == Post.Kind.ANNOUNCEMENT else None,
+        )
         _store(post, uploads, stored)
         return post
 
@@ -97,8 +112,9 @@ def post_update(
     text: str,
     uploads: Sequence[CheckedUpload] = (),
     remove_attachment_ids: Sequence[int] = (),
+    event_id: int | None = None,
 ) -> Post:
-    """The author changes their post: text, kind, files added or removed."""
+    """The author changes their post: text, kind, linked event, files added or removed."""
     if not permissions.can_edit_post(by, post):
         raise PermissionDenied
     kind = _check_kind(kind)
@@ -117,8 +133,9 @@ def post_update(
             text, limit=POST_MAX_LENGTH, required=remaining + len(uploads) == 0
         )
         locked.kind = kind
+        locked.event_id = event_id if kind == Post.Kind.ANNOUNCEMENT else None
         locked.edited_at = timezone.now()
-        locked.save(update_fields=["text", "kind", "edited_at"])
+        locked.save(update_fields=["text", "kind", "event", "edited_at"])
         _remove_files_on_commit([(a.file.storage, a.file.name) for a in removed])
         Attachment.objects.filter(pk__in=[a.pk for a in removed]).delete()
         _store(locked, uploads, stored)

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.models import Page
 
 from extranet.members import permissions as people
 from extranet.members import selectors as members_selectors
@@ -29,6 +30,7 @@ from initiatives.features import Service, require_service, service_enabled
 from initiatives.models import InitiativePage
 
 from . import permissions, selectors, services
+from .extensions import event_choices
 from .forms import CommentForm, PinForm, PostEditForm, PostForm, feed_error_field
 from .models import Comment, Post
 
@@ -243,7 +245,11 @@ def post_create(request, slug):
     initiative = _group(request, slug)
     if not permissions.can_post(request.user, initiative):
         raise PermissionDenied
-    form = PostForm(request.POST, request.FILES) if request.method == "POST" else PostForm()
+    choices = event_choices(initiative)
+    if request.method == "POST":
+        form = PostForm(request.POST, request.FILES, event_choices=choices)
+    else:
+        form = PostForm(event_choices=choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -253,6 +259,7 @@ def post_create(request, slug):
                 kind=data["kind"],
                 text=data["text"],
                 uploads=data["files"],
+                event_id=data.get("event"),
             )
         except services.FeedError as exc:
             _feed_error(form, exc)
@@ -306,10 +313,22 @@ def post_edit(request, slug, post_id):
     if not permissions.can_edit_post(request.user, post):
         raise PermissionDenied
     attachments = list(post.attachments.all())
+    choices = event_choices(initiative)
+    if post.event_id and post.event_id not in {pk for pk, _label in choices}:
+        # The linked event may have passed since: keep it choosable for this post.
+        linked = Page.objects.filter(pk=post.event_id).values_list("title", flat=True).first()
+        if linked is not None:
+            choices = [(post.event_id, linked), *choices]
     if request.method == "POST":
-        form = PostEditForm(request.POST, request.FILES, attachments=attachments)
+        form = PostEditForm(
+            request.POST, request.FILES, attachments=attachments, event_choices=choices
+        )
     else:
-        form = PostEditForm(attachments=attachments, initial={"text": post.text, "kind": post.kind})
+        form = PostEditForm(
+            attachments=attachments,
+            event_choices=choices,
+            initial={"text": post.text, "kind": post.kind, "event": post.event_id},
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -320,6 +339,7 @@ def post_edit(request, slug, post_id):
                 text=data["text"],
                 uploads=data["files"],
                 remove_attachment_ids=data.get("remove_attachments") or [],
+                event_id=data.get("event"),
             )
         except services.FeedError as exc:
             _feed_error(form, exc)

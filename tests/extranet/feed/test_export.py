@@ -75,9 +75,9 @@ def test_export_queries_do_not_grow_with_posts(
         CommentFactory(post=post, author=me)
         AttachmentFactory(post=post)
     client.force_login(me)
-    # 11: session, user, the members part (profile, memberships, consents, invitations), the
-    # feed's posts, comments and attachments, and the chat's conversations and messages; a
-    # query per post would add 30.
-    with django_assert_max_num_queries(11):
+    # 12: session, user, the members part (profile, memberships, consents, invitations), the
+    # feed's posts, comments and attachments, the chat's conversations and messages, and the
+    # events' registrations with their ratings; a query per post would add 30.
+    with django_assert_max_num_queries(12):
         response = client.get("/cabinet/data.json")
     assert len(json.loads(response.content)["posts"]) == count
