@@ -24,7 +24,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.defaults import permission_denied
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
@@ -369,15 +369,17 @@ class RegistrationModelAdmin(ModelAdmin):
         "registered",
         "confirmed",
     ]
+    # A context of their own: the bare words mean other things elsewhere («Comment» is a
+    # button, «Registered» a status).
     export_headings = {
-        "event": gettext_lazy("Event"),
-        "name": gettext_lazy("Name"),
-        "email": gettext_lazy("E-mail"),
-        "organisation": gettext_lazy("Organisation"),
-        "status_display": gettext_lazy("Status"),
-        "attended_display": gettext_lazy("Attendance"),
-        "registered": gettext_lazy("Registered"),
-        "confirmed": gettext_lazy("Confirmed"),
+        "event": pgettext_lazy("events export", "Event"),
+        "name": pgettext_lazy("events export", "Name"),
+        "email": pgettext_lazy("events export", "E-mail"),
+        "organisation": pgettext_lazy("events export", "Organisation"),
+        "status_display": pgettext_lazy("events export", "Status"),
+        "attended_display": pgettext_lazy("events export", "Attendance"),
+        "registered": pgettext_lazy("events export", "Registered"),
+        "confirmed": pgettext_lazy("events export", "Confirmed"),
     }
     export_filename = "registrations"
     ordering = ("-created_at", "-pk")
@@ -416,10 +418,10 @@ class FeedbackModelAdmin(ModelAdmin):
     search_fields = ("comment",)
     list_export = ["event", "rating", "comment", "date"]
     export_headings = {
-        "event": gettext_lazy("Event"),
-        "rating": gettext_lazy("Rating"),
-        "comment": gettext_lazy("Comment"),
-        "date": gettext_lazy("Date"),
+        "event": pgettext_lazy("events export", "Event"),
+        "rating": pgettext_lazy("events export", "Rating"),
+        "comment": pgettext_lazy("events export", "Comment"),
+        "date": pgettext_lazy("events export", "Date"),
     }
     export_filename = "event-feedback"
     ordering = ("-created_at", "-pk")
