@@ -347,7 +347,7 @@ SUBJECTS = {
     "guest_confirmation": lambda: _("Confirm your registration: %(title)s"),
     "registration_confirmed": lambda: _("You are registered: %(title)s"),
     "promotion": lambda: _("A seat became free for you: %(title)s"),
-    "reminder": lambda: _("Tomorrow: %(title)s"),
+    "reminder": lambda: _("Reminder: %(title)s"),
 }
 
 
