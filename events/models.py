@@ -343,6 +343,13 @@ class EventPage(RoutablePageMixin, IntroMixin, Page):
                 {"registration_deadline": _("The deadline cannot be after the event ends.")}
             )
 
+    def with_content_json(self, content):
+        # Publishing copies every field back from the revision; a revision saved before the
+        # announcement would set announced_at back to None.
+        obj = super().with_content_json(content)
+        obj.announced_at = self.announced_at
+        return obj
+
     # --- what templates and services read --------------------------------------------------
 
     @cached_property
