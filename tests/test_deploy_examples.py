@@ -300,6 +300,7 @@ def test_scheduled_jobs_are_timers_of_existing_commands():
         "send_queued_email",
         "prune_notifications",
         "notify_missed_messages",
+        "send_event_reminders",
     }
     for path in timers:
         timer = _unit(path.name)
