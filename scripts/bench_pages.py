@@ -108,6 +108,19 @@ def main() -> int:
         "/sitemap.xml",
         "/healthz",
     ]
+    # Events (issue 12): the list, the month calendar, the plan, the iCal feed and one page.
+    from events.models import EventPage
+
+    events = EventPage.objects.live().order_by("starts_at")
+    require(events.exists(), "seed_demo made no events")
+    print(f"live events: {events.count()}")
+    paths += [
+        "/events/",
+        "/events/?view=calendar",
+        "/events/plan/",
+        "/events/calendar.ics",
+        events.first().url,
+    ]
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
