@@ -312,20 +312,69 @@ def test_event_page_in_admin_links_to_its_participants(client_for, roles, data, 
     assert participants in listing
 
 
-@pytest.mark.parametrize("size", [10, 200])
+@pytest.mark.parametrize("role", ["editor", "initiative_admin"])
+@pytest.mark.parametrize("size", [10, 1000])
 def test_registration_list_queries_do_not_grow(
-    client_for, roles, event_index, size, django_assert_max_num_queries
+    client_for, roles, event_index, gorki, role, size, django_assert_max_num_queries
 ):
-    """The editor's registrations list costs the same number of queries at 10 and 200 events
-    (permissions are asked of every event, but Wagtail caches the user's page permissions)."""
+    """The registrations list costs the same queries at 10 and 1,000 events of «gorki», for
+    an editor and for the initiative's admin (who holds four page permissions per event),
+    and its permission work stays quick (14 s at 1,000 before it was indexed by path)."""
+    import datetime
+    import time
+
+    from django.utils import timezone
+
+    from events.models import EventPage
     from tests.events.factories import EventKindFactory
 
     kind = EventKindFactory()
-    events = [EventPageFactory(index=event_index, kind=kind) for _ in range(size)]
-    for n, item in enumerate(events[:20]):
+    starts = timezone.now() + datetime.timedelta(days=3)
+    for n in range(size):
+        # Through treebeard without a revision each (1,000 published pages take minutes).
+        event_index.add_child(
+            instance=EventPage(
+                title=f"Событие {n}",
+                slug=f"bulk-{n}",
+                kind=kind,
+                initiative=gorki,
+                live=True,
+                starts_at=starts,
+                ends_at=starts + datetime.timedelta(hours=2),
+            )
+        )
+    for n, item in enumerate(EventPage.objects.order_by("pk")[:20]):
         RegistrationFactory(event=item, user=None, name=f"Гость {n}", email=f"{n}@example.com")
-    client = client_for(roles["editor"])
+    client = client_for(roles[role])
     index = admin_url("events_registration_modeladmin_index")
     client.get(index)
-    with django_assert_max_num_queries(25):
-        assert client.get(index).status_code == 200
+    with django_assert_max_num_queries(20):
+        response = client.get(index)
+    assert response.status_code == 200
+    assert "Гость 0" in _body(response)
+    # The list's own permission work; Wagtail's sidebar (its «Forms» menu item ORs one
+    # queryset per page permission) is not this module's and is timed apart in the report.
+    from events.admin_registrations import manageable_event_ids
+
+    user = type(roles[role]).objects.get(pk=roles[role].pk)
+    began = time.monotonic()
+    ids = manageable_event_ids(user)
+    assert time.monotonic() - began < 1
+    assert len(ids) == EventPage.objects.count()
+
+
+@pytest.mark.parametrize("role", list(SEES))
+def test_manageable_events_agree_with_can_manage_event(roles, data, event_index, gorki, role):
+    """The list's bulk answer is ``permissions.can_manage_event`` asked event by event,
+    including an event the initiative admin made themselves (an owner with «add»)."""
+    from events.admin_registrations import manageable_event_ids
+    from events.models import EventPage
+    from events.permissions import can_manage_event
+
+    user = roles[role]
+    own = EventPageFactory(index=event_index, initiative=gorki, title="Своё", slug="own")
+    EventPage.objects.filter(pk=own.pk).update(owner=roles["initiative_admin"])
+    events = list(EventPage.objects.all())
+    expected = {e.pk for e in events if can_manage_event(user, e)}
+    got = manageable_event_ids(user)
+    assert ({e.pk for e in events} if got is None else got) == expected
