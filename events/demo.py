@@ -553,15 +553,7 @@ def _body(spec: DemoEvent) -> list[dict]:
     return [{"type": "paragraph", "value": f"<p>{spec.intro}</p>"}]
 
 
-# home/templates/home/blocks/programme.html uses {% include_block %} without loading
-# wagtailcore_tags, so any page with a programme fails to render; the programmes below are
-# seeded once that template loads the tag library (reported to the lead).
-SEED_PROGRAMMES = False
-
-
 def _programme(spec: DemoEvent) -> list[dict]:
-    if not SEED_PROGRAMMES:
-        return []
     return [
         {
             "type": "item",
