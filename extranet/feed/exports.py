@@ -21,7 +21,9 @@ def _post_url(post: Post) -> str:
 
 def account_export(*, user) -> dict[str, Any]:
     posts = (
-        Post.objects.filter(author=user).select_related("initiative").order_by("created_at", "id")
+        Post.objects.filter(author=user)
+        .select_related("initiative", "event")
+        .order_by("created_at", "id")
     )
     comments = (
         Comment.objects.filter(author=user)
@@ -40,6 +42,8 @@ def account_export(*, user) -> dict[str, Any]:
                 "group": post.initiative.slug,
                 "group_title": post.initiative.title,
                 "kind": post.kind,
+                # The announced event's title, as the post showed it.
+                "event": post.event.title if post.event_id else None,
                 "text": post.text,
                 "pinned": post.pinned,
                 "created": _iso(post.created_at),

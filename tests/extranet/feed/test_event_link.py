@@ -121,3 +121,13 @@ def test_only_writers_reach_the_composer(client_for, people, events, role):
     response = client_for(people[role]).get(url("posts/new/"))
     assert response.status_code in (302, 403, 404)
     assert "Семинар Горки" not in response.content.decode()
+
+
+def test_the_persons_data_export_names_the_announced_event(client_for, people, events, gorki):
+    """/cabinet/data.json lists the event an announcement linked, by title."""
+    post = PostFactory(initiative=gorki, author=people["member"], kind="announcement")
+    post.event = events["ours"]
+    post.save()
+    data = client_for(people["member"]).get("/cabinet/data.json").json()
+    (exported,) = [p for p in data["posts"] if p["id"] == post.pk]
+    assert exported["event"] == "Семинар Горки"
