@@ -210,6 +210,10 @@ async def test_writing_outside_the_rules_is_refused(people, chat_socket, convers
         await database_sync_to_async(Block.objects.create)(blocker=recipient, blocked=sender)
     elif case == "inactive_recipient":
         await database_sync_to_async(consent_withdraw)(user=recipient)
+        # The blocked account's open tab is closed first. Waiting for it also keeps its
+        # consumer's re-read of the session table from racing the sender's login below
+        # (SQLite's shared in-memory test database answers "table is locked" to that race).
+        assert await receiver.close_code() == 4403
     a, _ = await chat_socket(sender)
     reply = await a.ask(_send(chat, "Можно?", client_id=7))
     assert reply["type"] == "error"
