@@ -49,6 +49,9 @@ class Conversation(models.Model):
     )
     # The list is ordered by this (NULL: nothing written yet, shown last).
     last_message_at = models.DateTimeField(_("last message at"), null=True, blank=True)
+    # Begun by «Откликнуться» on an idea of the ideas exchange: the two may write to each
+    # other whatever their initiatives (either can block the other).
+    opened_via_idea = models.BooleanField(_("started from an idea"), default=False)
 
     class Meta:
         verbose_name = _("conversation")

@@ -54,6 +54,17 @@ class Post(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A «предложение» may link an idea of the ideas exchange, offered through the
+    # ``feed_idea_choices`` hook; the feed shows it only to readers the exchange lets see it
+    # (``ideas_exchange.permissions`` through the same hook module).
+    idea = models.ForeignKey(
+        "ideas_exchange.Idea",
+        verbose_name=_("idea"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         # The feed's order, and its keyset cursor: pinned first, then newest first.
