@@ -7,6 +7,10 @@ from wagtail import hooks
 
 from events.extensions import HOOK_IS_PORTAL_ADMIN, HOOK_MEMBER_INITIATIVES, HOOK_REGISTRANT_DETAILS
 from home.permissions import STYLEGUIDE_VIEWER_HOOK
+from ideas_exchange.extensions import HOOK_ADMIN_INITIATIVES as IDEAS_ADMIN_INITIATIVES
+from ideas_exchange.extensions import HOOK_AUTHOR_DETAILS as IDEAS_AUTHOR_DETAILS
+from ideas_exchange.extensions import HOOK_IS_MODERATOR as IDEAS_IS_MODERATOR
+from ideas_exchange.extensions import HOOK_MEMBER_INITIATIVES as IDEAS_MEMBER_INITIATIVES
 from initiatives.extensions import HOOK_DELETE_GUARD, HOOK_ORGANISATIONS
 from initiatives.features import Service, service_enabled
 
@@ -67,3 +71,44 @@ def event_registrant_details(user):
 @hooks.register(HOOK_IS_PORTAL_ADMIN)
 def event_portal_admin(user):
     return is_portal_admin(user)
+
+
+# --- The ideas exchange (issue 13): members, moderators, authors' organisations -------------
+# ideas_exchange is a public app and imports nothing from the extranet; it asks through these.
+
+
+@hooks.register(IDEAS_MEMBER_INITIATIVES)
+def idea_member_initiatives(user):
+    # Read fresh, like the events' hook: a membership approved now opens members-only ideas.
+    return set(
+        Membership.objects.filter(user=user, status=Membership.Status.APPROVED).values_list(
+            "initiative_id", flat=True
+        )
+    )
+
+
+@hooks.register(IDEAS_ADMIN_INITIATIVES)
+def idea_admin_initiatives(user):
+    """The initiatives ``user`` administers: they moderate those initiatives' ideas."""
+    return set(
+        Membership.objects.filter(
+            user=user, status=Membership.Status.APPROVED, role=Membership.Role.ADMIN
+        ).values_list("initiative_id", flat=True)
+    )
+
+
+@hooks.register(IDEAS_IS_MODERATOR)
+def idea_moderator(user):
+    """Wagtail's editors and the portal admin moderate every idea."""
+    from .permissions import EDITORS_GROUP
+
+    return is_portal_admin(user) or user.groups.filter(name=EDITORS_GROUP).exists()
+
+
+@hooks.register(IDEAS_AUTHOR_DETAILS)
+def idea_author_details(user):
+    from .models import Profile
+
+    profile = Profile.objects.filter(user=user).select_related("organisation").first()
+    organisation = profile.organisation.name if profile and profile.organisation else ""
+    return {"name": user.get_full_name() or user.email, "organisation": organisation}
