@@ -12,6 +12,8 @@ Who may write to whom (issue 11):
 - an initiative's admin to its pending applicants; anyone registered may answer an
   initiative's admin in a conversation the admin has written in (DESIGN.md: «an initiative
   admin who wrote first»);
+- the two people of a conversation begun by «Откликнуться» on an idea of the ideas exchange
+  (``Conversation.opened_via_idea``, issue 13) to each other, whatever their initiatives;
 - nobody else; a blocked (inactive) or deleted account to nobody, and nobody to it;
 - when either person blocked the other (:class:`~.models.Block`), neither writes.
 """
@@ -94,6 +96,14 @@ def can_write(sender, recipient, *, conversation: Conversation | None = None) ->
     if blocked:
         return False
     if portal_admin:
+        return True
+    # «Откликнуться» on an idea opened it: its two people write to each other (a block or a
+    # blocked account, checked above, still ends that).
+    if (
+        conversation is not None
+        and conversation.opened_via_idea
+        and {conversation.user_a_id, conversation.user_b_id} == {sender.pk, recipient.pk}
+    ):
         return True
     mine: dict[int, tuple[str, str]] = {}
     theirs: dict[int, tuple[str, str]] = {}

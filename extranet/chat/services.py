@@ -120,6 +120,51 @@ def conversation_open(*, user, other) -> Conversation:
         return conversation_between(user=user, other=other)
 
 
+def idea_response_body(*, body: str, idea_title: str, idea_url: str) -> str:
+    """The first message of «Откликнуться»: a line naming the idea and its address, then what
+    the person wrote."""
+    heading = _("Re the idea «%(title)s»: %(url)s") % {"title": idea_title, "url": idea_url}
+    return f"{heading}\n\n{clean_text(body)}"
+
+
+def conversation_open_from_idea(
+    *, sender, recipient, body: str, idea_title: str, idea_url: str
+) -> Conversation:
+    """«Откликнуться» on an idea of the ideas exchange: ``sender`` writes to its author
+    ``recipient``. The conversation of the two (started, or the existing one) is marked
+    ``opened_via_idea``, so they may write to each other whatever their initiatives, and the
+    message, prefixed with the idea's title and address, is sent. The ideas exchange checked
+    who may respond; here a block either way, an inactive account or an empty or too long
+    text still refuse (ChatError), and then nothing is stored."""
+    if not clean_text(body):
+        raise ChatError(_("Write something first: the message is empty."), code="empty")
+    text = idea_response_body(body=body, idea_title=idea_title, idea_url=idea_url)
+    _check_body(text, has_files=False)
+    if (
+        recipient is None
+        or sender.pk == recipient.pk
+        or not permissions.can_use_chat(sender)
+        or not recipient.is_active
+        or permissions.is_blocked_between(sender.pk, recipient.pk)
+    ):
+        raise ChatError(_("You cannot write to this person."), code="not_allowed")
+    with transaction.atomic():
+        conversation = conversation_between(user=sender, other=recipient)
+        if conversation is None:
+            try:
+                with transaction.atomic():
+                    conversation = conversations_ensure(
+                        user_id=sender.pk, other_ids=[recipient.pk]
+                    )[recipient.pk]
+            except IntegrityError:  # started at the same moment from the other side
+                conversation = conversation_between(user=sender, other=recipient)
+        if not conversation.opened_via_idea:
+            Conversation.objects.filter(pk=conversation.pk).update(opened_via_idea=True)
+            conversation.opened_via_idea = True
+        message_send(sender=sender, conversation=conversation, body=text)
+    return conversation
+
+
 # --- Messages -----------------------------------------------------------------------------------
 
 

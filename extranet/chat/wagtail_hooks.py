@@ -1,15 +1,18 @@
 """The chat's places elsewhere: «Сообщения (N)» in the header (register_nav_item, kept live
-over /ws/chat/), «Написать» on people's cards (register_person_action) and the portal admin's
-«Сообщение всем» (register_nav_links)."""
+over /ws/chat/), «Написать» on people's cards (register_person_action), the portal admin's
+«Сообщение всем» (register_nav_links) and «Откликнуться» on an idea of the ideas exchange
+(its ``HOOK_RESPOND``)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from extranet.members.people import PERSON_ACTION_HOOK
 from extranet.members.templatetags.cabinet_tags import NAV_ITEM_HOOK, NAV_LINKS_HOOK, NavItem
+from ideas_exchange.extensions import HOOK_RESPOND, RespondError
 
 from . import exports, permissions, services  # noqa: F401 - exports registers its hook
 
@@ -64,3 +67,21 @@ def broadcast_link(user):
     if not permissions.can_broadcast(user):
         return []
     return [(_("Message to everyone"), reverse("chat_admin:broadcast"))]
+
+
+@hooks.register(HOOK_RESPOND)
+def respond_to_idea(*, sender, recipient, text, idea) -> str:
+    """«Откликнуться»: a private message to the idea's author, in a conversation marked as
+    begun from the idea; the conversation's address. The exchange decided who may respond;
+    a block, a blocked account or a bad text still refuse (RespondError with the sentence)."""
+    try:
+        conversation = services.conversation_open_from_idea(
+            sender=sender,
+            recipient=recipient,
+            body=text,
+            idea_title=idea.title,
+            idea_url=f"{settings.SITE_URL}{idea.get_absolute_url()}",
+        )
+    except services.ChatError as error:
+        raise RespondError(" ".join(error.messages)) from error
+    return reverse("chat:conversation", args=[conversation.pk])
