@@ -326,23 +326,24 @@ def test_registration_list_queries_do_not_grow(
     from django.utils import timezone
 
     from events.models import EventPage
-    from tests.events.factories import EventKindFactory
+    from tests.events.factories import EventKindFactory, bulk_event_pages
 
     kind = EventKindFactory()
     starts = timezone.now() + datetime.timedelta(days=3)
-    for n in range(size):
-        # Through treebeard without a revision each (1,000 published pages take minutes).
-        event_index.add_child(
-            instance=EventPage(
+    bulk_event_pages(
+        event_index,
+        [
+            EventPage(
                 title=f"Событие {n}",
                 slug=f"bulk-{n}",
                 kind=kind,
                 initiative=gorki,
-                live=True,
                 starts_at=starts,
                 ends_at=starts + datetime.timedelta(hours=2),
             )
-        )
+            for n in range(size)
+        ],
+    )
     for n, item in enumerate(EventPage.objects.order_by("pk")[:20]):
         RegistrationFactory(event=item, user=None, name=f"Гость {n}", email=f"{n}@example.com")
     client = client_for(roles[role])

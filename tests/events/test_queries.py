@@ -6,28 +6,28 @@ import pytest
 from django.utils import timezone
 
 from events.models import EventPage
-from tests.events.factories import EventPageFactory
+from tests.events.factories import EventPageFactory, bulk_event_pages
 
 pytestmark = pytest.mark.django_db
 
 
 def _events(n, index, kind, gorki):
     first = EventPageFactory(index=index, kind=kind, initiative=gorki, slug="seed-0")
-    # Copies of one published page through the tree API are slow at 1,000; the queries
-    # the pages run depend on rows, not on how they were made.
     now = timezone.now().replace(day=15, hour=10)
+    pages = []
     for i in range(1, n):
         start = now + datetime.timedelta(hours=i % 300)
-        page = EventPage(
-            title=f"Событие {i}",
-            slug=f"seed-{i}",
-            kind=kind,
-            initiative=gorki,
-            starts_at=start,
-            ends_at=start + datetime.timedelta(hours=1),
-            live=True,
+        pages.append(
+            EventPage(
+                title=f"Событие {i}",
+                slug=f"seed-{i}",
+                kind=kind,
+                initiative=gorki,
+                starts_at=start,
+                ends_at=start + datetime.timedelta(hours=1),
+            )
         )
-        index.add_child(instance=page)
+    bulk_event_pages(index, pages)
     return first
 
 
