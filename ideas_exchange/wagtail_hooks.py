@@ -6,7 +6,7 @@ from wagtail import hooks
 
 from initiatives.extensions import HOOK_DELETE_GUARD
 
-from . import admin_moderation, feed_link, sections  # noqa: F401  (they register hooks)
+from . import admin_moderation, exports, feed_link, sections  # noqa: F401  (they register hooks)
 from .models import Idea
 
 
