@@ -40,7 +40,7 @@ class PostForm(forms.Form):
     # once it knows which attachments stay).
     text_or_file_required = True
 
-    def __init__(self, *args, event_choices=(), **kwargs):
+    def __init__(self, *args, event_choices=(), idea_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["files"].limit_to(settings.FEED_MAX_ATTACHMENTS)
         # «Анонс мероприятия» may link an event: the choices come from the events app
@@ -55,11 +55,25 @@ class PostForm(forms.Form):
                 help_text=_("For an event announcement: the event it announces."),
             )
             self.order_fields([name for name in self.fields if name != "files"] + ["files"])
+        # «Предложение» may link an idea of the ideas exchange, offered the same way
+        # (extensions.idea_choices: the ideas the author may see).
+        if idea_choices:
+            self.fields["idea"] = forms.TypedChoiceField(
+                label=_("Idea"),
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", "—"), *idea_choices],
+                help_text=_("For a proposal: the idea of the ideas exchange it is about."),
+            )
+            self.order_fields([name for name in self.fields if name != "files"] + ["files"])
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("kind") != Post.Kind.ANNOUNCEMENT:
             cleaned["event"] = None
+        if cleaned.get("kind") != Post.Kind.PROPOSAL:
+            cleaned["idea"] = None
         if (
             self.text_or_file_required
             and not self.errors
@@ -84,12 +98,11 @@ class PostEditForm(PostForm):
     )
     text_or_file_required = False
 
-    field_order = ["text", "kind", "event", "remove_attachments", "files"]
+    field_order = ["text", "kind", "event", "idea", "remove_attachments", "files"]
 
     def __init__(self, *args, attachments=(), **kwargs):
         super().__init__(*args, **kwargs)
-        if "event" in self.fields:
-            self.order_fields(["text", "kind", "event", "remove_attachments", "files"])
+        self.order_fields(["text", "kind", "event", "idea", "remove_attachments", "files"])
         self.fields["remove_attachments"].choices = [(a.pk, a.name) for a in attachments]
         if not attachments:
             del self.fields["remove_attachments"]
@@ -118,4 +131,5 @@ def feed_error_field(code: str | None) -> str | None:
         "kind": "kind",
         "too_many_files": "files",
         "event": "event",
+        "idea": "idea",
     }.get(code or "")

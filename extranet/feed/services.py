@@ -72,11 +72,13 @@ def post_create(
     text: str,
     uploads: Sequence[CheckedUpload] = (),
     event_id: int | None = None,
+    idea_id: int | None = None,
 ) -> Post:
     """``author`` posts in ``initiative``'s feed; text or at least one file is required.
 
     ``event_id`` (an announcement's event page) must come from the form's choices, which
-    the events app offers; other kinds link nothing."""
+    the events app offers, and ``idea_id`` (a proposal's idea) from those the ideas exchange
+    offers; other kinds link nothing."""
     if not permissions.can_post(author, initiative):
         raise PermissionDenied
     text = _check_text(text, limit=POST_MAX_LENGTH, required=not uploads)
@@ -95,6 +97,7 @@ def post_create(
             kind=kind,
             text=text,
             event_id=event_id if kind == Post.Kind.ANNOUNCEMENT else None,
+            idea_id=idea_id if kind == Post.Kind.PROPOSAL else None,
         )
         _store(post, uploads, stored)
         return post
@@ -113,8 +116,10 @@ def post_update(
     uploads: Sequence[CheckedUpload] = (),
     remove_attachment_ids: Sequence[int] = (),
     event_id: int | None = None,
+    idea_id: int | None = None,
 ) -> Post:
-    """The author changes their post: text, kind, linked event, files added or removed."""
+    """The author changes their post: text, kind, linked event or idea, files added or
+    removed."""
     if not permissions.can_edit_post(by, post):
         raise PermissionDenied
     kind = _check_kind(kind)
@@ -134,8 +139,9 @@ def post_update(
         )
         locked.kind = kind
         locked.event_id = event_id if kind == Post.Kind.ANNOUNCEMENT else None
+        locked.idea_id = idea_id if kind == Post.Kind.PROPOSAL else None
         locked.edited_at = timezone.now()
-        locked.save(update_fields=["text", "kind", "event", "edited_at"])
+        locked.save(update_fields=["text", "kind", "event", "idea", "edited_at"])
         _remove_files_on_commit([(a.file.storage, a.file.name) for a in removed])
         Attachment.objects.filter(pk__in=[a.pk for a in removed]).delete()
         _store(locked, uploads, stored)

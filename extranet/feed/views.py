@@ -30,7 +30,7 @@ from initiatives.features import Service, require_service, service_enabled
 from initiatives.models import InitiativePage
 
 from . import permissions, selectors, services
-from .extensions import event_choices
+from .extensions import event_choices, idea_choices, idea_links
 from .forms import CommentForm, PinForm, PostEditForm, PostForm, feed_error_field
 from .models import Comment, Post
 
@@ -106,6 +106,10 @@ def _decorate(user, posts) -> None:
         for comment in post.recent_comments:
             comment.may_edit = permissions.can_edit_comment(user, comment)
             comment.may_delete = permissions.can_delete_comment(user, comment)
+    # A proposal's idea, linked only for readers the ideas exchange lets see it (one call).
+    links = idea_links(user, [post.idea_id for post in posts if post.idea_id])
+    for post in posts:
+        post.idea_link = links.get(post.idea_id) if post.idea_id else None
 
 
 def _people_ids(posts) -> set[int]:
@@ -246,10 +250,11 @@ def post_create(request, slug):
     if not permissions.can_post(request.user, initiative):
         raise PermissionDenied
     choices = event_choices(initiative)
+    ideas = idea_choices(initiative, request.user)
     if request.method == "POST":
-        form = PostForm(request.POST, request.FILES, event_choices=choices)
+        form = PostForm(request.POST, request.FILES, event_choices=choices, idea_choices=ideas)
     else:
-        form = PostForm(event_choices=choices)
+        form = PostForm(event_choices=choices, idea_choices=ideas)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -260,6 +265,7 @@ def post_create(request, slug):
                 text=data["text"],
                 uploads=data["files"],
                 event_id=data.get("event"),
+                idea_id=data.get("idea"),
             )
         except services.FeedError as exc:
             _feed_error(form, exc)
@@ -319,15 +325,31 @@ def post_edit(request, slug, post_id):
         linked = Page.objects.filter(pk=post.event_id).values_list("title", flat=True).first()
         if linked is not None:
             choices = [(post.event_id, linked), *choices]
+    ideas = idea_choices(initiative, request.user)
+    if post.idea_id and post.idea_id not in {pk for pk, _label in ideas}:
+        # The linked idea may be closed since: keep it choosable while its author sees it.
+        linked_idea = idea_links(request.user, [post.idea_id]).get(post.idea_id)
+        if linked_idea is not None:
+            ideas = [(post.idea_id, linked_idea[0]), *ideas]
     if request.method == "POST":
         form = PostEditForm(
-            request.POST, request.FILES, attachments=attachments, event_choices=choices
+            request.POST,
+            request.FILES,
+            attachments=attachments,
+            event_choices=choices,
+            idea_choices=ideas,
         )
     else:
         form = PostEditForm(
             attachments=attachments,
             event_choices=choices,
-            initial={"text": post.text, "kind": post.kind, "event": post.event_id},
+            idea_choices=ideas,
+            initial={
+                "text": post.text,
+                "kind": post.kind,
+                "event": post.event_id,
+                "idea": post.idea_id,
+            },
         )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -340,6 +362,7 @@ def post_edit(request, slug, post_id):
                 uploads=data["files"],
                 remove_attachment_ids=data.get("remove_attachments") or [],
                 event_id=data.get("event"),
+                idea_id=data.get("idea"),
             )
         except services.FeedError as exc:
             _feed_error(form, exc)
