@@ -2,8 +2,9 @@
 ideas» section, and the optional blocks of the idea page.
 
 ``{% idea_block "ideas_exchange/includes/discussion.html" %}`` renders that include with the
-current context, or nothing while the template does not exist yet (the discussion, partners,
-respond, stage and matches blocks are written by other parts of the exchange).
+current context, or nothing (or a ``fallback=`` template) while it does not exist (the
+discussion, partners, respond, stage and matches blocks are written by other parts of the
+exchange).
 """
 
 from __future__ import annotations
@@ -40,13 +41,18 @@ def idea_scope(idea) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def idea_block(context, template_name: str):
-    """Render ``template_name`` with the current context, or "" while it does not exist."""
-    try:
-        tpl = get_template(template_name)
-    except template.TemplateDoesNotExist:
-        return ""
-    return tpl.render(context.flatten(), context.get("request"))
+def idea_block(context, template_name: str, fallback: str = ""):
+    """Render ``template_name`` with the current context; while it does not exist, render
+    ``fallback`` (when given) or nothing. Errors inside an existing template are not hidden."""
+    for name in (template_name, fallback):
+        if not name:
+            continue
+        try:
+            tpl = get_template(name)
+        except template.TemplateDoesNotExist:
+            continue
+        return tpl.render(context.flatten(), context.get("request"))
+    return ""
 
 
 @register.inclusion_tag("ideas_exchange/includes/initiative_ideas.html", takes_context=True)

@@ -214,3 +214,19 @@ def test_page_renders_without_the_other_blocks(client, public_idea, monkeypatch)
     assert response.status_code == 200
     assert response.context["matches"] == []
     assert response.context["comment_form"] is None
+
+
+def test_missing_block_renders_its_fallback_or_nothing():
+    """idea_block renders a missing include as nothing, or as its fallback (the read-only
+    consortium while the partners block is missing)."""
+    from django.template import Context, Template
+
+    template = Template(
+        '{% load idea_tags %}[{% idea_block "ideas_exchange/includes/nope.html" %}]'
+        '{% idea_block "ideas_exchange/includes/nope.html" '
+        'fallback="ideas_exchange/includes/consortium_public.html" %}'
+    )
+    rows = [{"organisation": "ОАО «Нафтан»", "role_label": "Лидер", "role": "lead", "name": None}]
+    html = template.render(Context({"consortium": rows, "stage_changes": []}))
+    assert html.startswith("[]")
+    assert "ОАО «Нафтан»" in html and "Лидер" in html
