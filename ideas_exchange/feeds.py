@@ -61,7 +61,7 @@ class IdeasRssFeed(Feed):
         # The organisation (or whose initiative it is), never the person.
         if item.organisation_name:
             return item.organisation_name
-        return item.initiative.short_name if item.initiative else _("Platform-wide")
+        return item.initiative.short_name if item.initiative else _("Whole platform")
 
 
 def ideas_rss(request, *, page):
