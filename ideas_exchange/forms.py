@@ -262,15 +262,3 @@ class StageForm(forms.Form):
         self.fields["stage"].choices = [
             (value, label) for value, label in Idea.Stage.choices if value != idea.stage
         ]
-
-
-class DecideForm(forms.Form):
-    """The author's answer to a partnership request."""
-
-    decision = forms.ChoiceField(
-        choices=[("accept", "accept"), ("decline", "decline")],
-        error_messages={
-            "required": _("Choose to accept or decline the request."),
-            "invalid_choice": _("Choose to accept or decline the request."),
-        },
-    )
