@@ -157,3 +157,21 @@ def test_postgres_uses_full_text(request_idea, people):
     )
     found = matching.matches_for(idea=request_idea, user=people["registered"])
     assert [m.pk for m in found] == [text_match.pk]
+
+
+def test_the_idea_page_shows_matches_under_their_heading(client_for, request_idea, people):
+    """A request's page lists «Подходящие предложения» with a link to each matching offer
+    and its shared tags; the author's own offer is not among them; an offer's page is
+    headed «Кому это нужно»."""
+    from django.utils import translation
+
+    other = _offer(title="Аренда ферментеров на час", tags=["ферментация"])
+    own = _offer(title="Своё предложение автора", author=people["member"], tags=["ферментация"])
+    with translation.override("en"):
+        html = client_for(people["registered"]).get(f"/en/ideas/{request_idea.pk}/").content
+        html = html.decode()
+        assert "Matching offers" in html
+        assert f'href="/en/ideas/{other.pk}/"' in html and "ферментация" in html
+        assert own.title not in html
+        offer_html = client_for(people["registered"]).get(f"/en/ideas/{other.pk}/").content
+        assert "Who needs this" in offer_html.decode()
