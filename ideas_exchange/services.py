@@ -52,8 +52,8 @@ _LIVE = (Partnership.Status.PENDING, Partnership.Status.ACCEPTED)
 
 
 def max_attachments() -> int:
-    """How many files an idea may have (settings.IDEAS_MAX_ATTACHMENTS, else the feed's)."""
-    return getattr(settings, "IDEAS_MAX_ATTACHMENTS", settings.FEED_MAX_ATTACHMENTS)
+    """How many files an idea may have (``settings.IDEAS_MAX_ATTACHMENTS``)."""
+    return settings.IDEAS_MAX_ATTACHMENTS
 
 
 class IdeaError(Exception):

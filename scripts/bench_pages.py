@@ -121,6 +121,19 @@ def main() -> int:
         "/events/calendar.ics",
         events.first().url,
     ]
+    # The ideas exchange (issue 13): the board, a filter, a search, the RSS feed, one idea.
+    from ideas_exchange.models import Idea
+
+    ideas = Idea.objects.filter(moderation="approved", visibility="public").order_by("pk")
+    require(ideas.exists(), "seed_demo made no public ideas")
+    print(f"approved ideas: {Idea.objects.filter(moderation='approved').count()}")
+    paths += [
+        "/ideas/",
+        "/ideas/?kind=request",
+        "/ideas/?q=оборудование",
+        "/ideas/rss/",
+        f"/ideas/{ideas.first().pk}/",
+    ]
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
@@ -156,6 +169,8 @@ def main() -> int:
                 "/cabinet/groups/gorki/documents/",
                 "/cabinet/groups/gorki/members/",
                 f"/cabinet/people/{fellow}/",
+                "/ideas/",
+                f"/ideas/{ideas.first().pk}/",
             ],
         ),
         (

@@ -49,6 +49,7 @@ DEMO_SEEDERS = [
     "extranet.feed.demo.seed",
     "extranet.chat.demo.seed",
     "events.demo.seed",
+    "ideas_exchange.demo.seed",
 ]
 
 INSTALLED_APPS = [
@@ -311,6 +312,8 @@ UPLOAD_ALLOWED_EXTENSIONS = [
 ]
 # How many files one feed post may carry.
 FEED_MAX_ATTACHMENTS = env_int("FEED_MAX_ATTACHMENTS", 10)
+# Files one idea of the ideas exchange may carry (each checked like the feed's).
+IDEAS_MAX_ATTACHMENTS = env_int("IDEAS_MAX_ATTACHMENTS", 10)
 
 # --- Chat ----------------------------------------------------------------------------------------
 

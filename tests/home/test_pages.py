@@ -35,7 +35,8 @@ def test_home_sections_render_in_editor_order_with_empty_states(client, home_pag
 
 def test_home_section_is_filled_by_a_registered_source(client, home_page):
     """An app that registers a section source fills the section with its cards and «all» link
-    (the ideas section: no app registers one yet, so only the temporary source answers)."""
+    (a temporary source registered ahead of the ideas exchange's own, which
+    tests/ideas_exchange/test_sections.py checks)."""
     home_page.sections = [{"type": "ideas", "value": {"heading": "Биржа идей", "count": 2}}]
     home_page.save_revision().publish()
     cards = [
@@ -50,7 +51,7 @@ def test_home_section_is_filled_by_a_registered_source(client, home_page):
             index_url=lambda request: "/ideas/",
         )
 
-    with hooks.register_temporarily(sections.HOOK_NAME, source):
+    with hooks.register_temporarily(sections.HOOK_NAME, source, order=-1):
         html = client.get("/").content.decode()
     assert "Семинар 0" in html and "Семинар 1" in html
     assert "Семинар 2" not in html  # the editor asked for two
