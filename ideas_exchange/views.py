@@ -5,7 +5,7 @@ parameter of the board is forgiving: a kind, status, initiative or tag that is n
 understood is ignored (the filter shows «all»), a broken page number gives the first or
 last page; none of them fails the page.
 
-:func:`idea_detail_response` renders one idea's page for GET and for the posting helper's
+:func:`idea_detail_response` renders one idea's page for GET and for the
 POST views, which pass their bound form back (``comment_form=...``, status 400) so what the
 person typed is kept. Its context is the contract the includes of the discussion, partners,
 respond, stage and matches blocks rely on.
@@ -20,10 +20,10 @@ from django.views.decorators.http import require_GET
 
 from core.uploads import private_file_response
 
-from . import permissions, selectors
+from . import forms, matching, permissions, selectors
 from .models import Idea, IdeaAttachment, Partnership
 
-# The kinds whose page shows matches (C's matching): requests and offers.
+# The kinds whose page shows matches: requests and offers.
 MATCHED_KINDS = (Idea.Kind.REQUEST, Idea.Kind.OFFER)
 
 
@@ -78,42 +78,21 @@ def board(request, *, page):
 
 
 def _forms(idea: Idea) -> dict:
-    """The posting helper's forms, unbound; ``None`` for any their module does not have."""
-    try:
-        from . import forms
-    except ImportError:  # pragma: no cover - the module exists from the start
-        forms = None
-
-    def make(name, **kwargs):
-        form_class = getattr(forms, name, None)
-        if form_class is None:
-            return None
-        try:
-            return form_class(**kwargs)
-        except TypeError:
-            return None
-
+    """The page's forms, unbound (a POST view passes its bound one back instead)."""
     return {
-        "comment_form": make("CommentForm"),
-        "partner_form": make("PartnershipForm"),
-        "respond_form": make("RespondForm"),
-        "stage_form": make("StageForm", idea=idea) if idea.is_project else None,
+        "comment_form": forms.CommentForm(),
+        "partner_form": forms.PartnershipForm(),
+        "respond_form": forms.RespondForm(),
+        "stage_form": forms.StageForm(idea=idea) if idea.is_project else None,
         "reply_to": None,
     }
 
 
 def _matches(request, idea: Idea) -> list:
-    """The matching helper's «Подходящие предложения» / «Кому это нужно»; [] without it."""
+    """«Подходящие предложения» under a request, «Кому это нужно» under an offer."""
     if idea.kind not in MATCHED_KINDS or not idea.is_visible:
         return []
-    try:
-        from . import matching
-    except ImportError:  # pragma: no cover
-        return []
-    matches_for = getattr(matching, "matches_for", None)
-    if matches_for is None:
-        return []
-    return list(matches_for(idea=idea, user=request.user, limit=5))
+    return list(matching.matches_for(idea=idea, user=request.user, limit=5))
 
 
 def person_name(user) -> str:

@@ -42,7 +42,7 @@ def add_service_error(form, error: services.IdeaError) -> None:
 
 
 def detail_again(request, *, page, idea, status: int = 400, **forms_and_state):
-    """The idea's page once more, with the bound form (helper A's ``views``)."""
+    """The idea's page once more, with the bound form (``views.idea_detail_response``)."""
     from . import views
 
     return views.idea_detail_response(

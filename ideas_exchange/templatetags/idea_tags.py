@@ -1,16 +1,9 @@
-"""How ideas read on pages: the card's date and author line, the initiative page's «open
-ideas» section, and the optional blocks of the idea page.
-
-``{% idea_block "ideas_exchange/includes/discussion.html" %}`` renders that include with the
-current context, or nothing (or a ``fallback=`` template) while it does not exist (the
-discussion, partners, respond, stage and matches blocks are written by other parts of the
-exchange).
-"""
+"""How ideas read on pages: the card's date and author line, and the initiative page's
+«open ideas» section."""
 
 from __future__ import annotations
 
 from django import template
-from django.template.loader import get_template
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -38,21 +31,6 @@ def idea_scope(idea) -> str:
     if idea.initiative_id and idea.initiative:
         return idea.initiative.short_name or idea.initiative.title
     return _("Whole platform")
-
-
-@register.simple_tag(takes_context=True)
-def idea_block(context, template_name: str, fallback: str = ""):
-    """Render ``template_name`` with the current context; while it does not exist, render
-    ``fallback`` (when given) or nothing. Errors inside an existing template are not hidden."""
-    for name in (template_name, fallback):
-        if not name:
-            continue
-        try:
-            tpl = get_template(name)
-        except template.TemplateDoesNotExist:
-            continue
-        return tpl.render(context.flatten(), context.get("request"))
-    return ""
 
 
 @register.inclusion_tag("ideas_exchange/includes/initiative_ideas.html", takes_context=True)

@@ -127,7 +127,7 @@ def test_text_is_escaped_with_paragraphs(client, ideas_page):
 
 
 def test_context_contract(client_for, people, project):
-    """The names B's and C's includes read are all there, with the right content: comments
+    """The names the page's includes read are all there, with the right content: comments
     top-level with replies, hidden ones only for moderators; pending partnerships only for
     the author; the viewer's live request; the dated stages."""
     page = _board()
@@ -200,33 +200,3 @@ def test_detail_response_keeps_overrides_and_status(rf: RequestFactory, people, 
     assert response.status_code == 400
     assert response.context_data["comment_form"] is marker
     assert response.context_data["reply_to"] == 7
-
-
-def test_page_renders_without_the_other_blocks(client, public_idea, monkeypatch):
-    """If the matching module has no matches_for (or the forms module no forms), the page
-    still renders: matches is [] and the missing forms are None."""
-    from ideas_exchange import forms, matching
-
-    monkeypatch.delattr(matching, "matches_for", raising=False)
-    for name in ("CommentForm", "PartnershipForm", "RespondForm", "StageForm"):
-        monkeypatch.delattr(forms, name, raising=False)
-    response = client.get(_url(_board(), public_idea))
-    assert response.status_code == 200
-    assert response.context["matches"] == []
-    assert response.context["comment_form"] is None
-
-
-def test_missing_block_renders_its_fallback_or_nothing():
-    """idea_block renders a missing include as nothing, or as its fallback (the read-only
-    consortium while the partners block is missing)."""
-    from django.template import Context, Template
-
-    template = Template(
-        '{% load idea_tags %}[{% idea_block "ideas_exchange/includes/nope.html" %}]'
-        '{% idea_block "ideas_exchange/includes/nope.html" '
-        'fallback="ideas_exchange/includes/consortium_public.html" %}'
-    )
-    rows = [{"organisation": "ОАО «Нафтан»", "role_label": "Лидер", "role": "lead", "name": None}]
-    html = template.render(Context({"consortium": rows, "stage_changes": []}))
-    assert html.startswith("[]")
-    assert "ОАО «Нафтан»" in html and "Лидер" in html

@@ -1,4 +1,4 @@
-"""Every route this helper added × every extranet role (tests/conftest.py EXTRANET_ROLES):
+"""The routes of posting, discussion and moderation × every extranet role (EXTRANET_ROLES):
 posting, editing, the POST-only discussion, response, partnership and stage routes, and the
 Wagtail admin's «Биржа идей» list and moderation page. The expected answer of each role is
 written out in a table, so a change of the rule shows up as a changed row."""
