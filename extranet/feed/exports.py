@@ -22,7 +22,7 @@ def _post_url(post: Post) -> str:
 def account_export(*, user) -> dict[str, Any]:
     posts = (
         Post.objects.filter(author=user)
-        .select_related("initiative", "event")
+        .select_related("initiative", "event", "idea")
         .order_by("created_at", "id")
     )
     comments = (
@@ -44,6 +44,8 @@ def account_export(*, user) -> dict[str, Any]:
                 "kind": post.kind,
                 # The announced event's title, as the post showed it.
                 "event": post.event.title if post.event_id else None,
+                # The linked idea's title (the person's own post: they linked it).
+                "idea": post.idea.title if post.idea_id else None,
                 "text": post.text,
                 "pinned": post.pinned,
                 "created": _iso(post.created_at),

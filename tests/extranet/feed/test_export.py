@@ -37,6 +37,7 @@ def test_export_holds_the_persons_posts_comments_and_attachments(client, people,
             "group_title": gorki.title,
             "kind": "news",
             "event": None,
+            "idea": None,
             "text": "Мой пост о биотехнологиях",
             "pinned": False,
             "created": mine.created_at.isoformat(),
@@ -76,9 +77,23 @@ def test_export_queries_do_not_grow_with_posts(
         CommentFactory(post=post, author=me)
         AttachmentFactory(post=post)
     client.force_login(me)
-    # 12: session, user, the members part (profile, memberships, consents, invitations), the
-    # feed's posts, comments and attachments, the chat's conversations and messages, and the
-    # events' registrations with their ratings; a query per post would add 30.
-    with django_assert_max_num_queries(12):
+    # 16: session, user, the members part (profile, memberships, consents, invitations), the
+    # feed's posts, comments and attachments, the chat's conversations and messages, the
+    # events' registrations with their ratings, and the ideas exchange's ideas, comments,
+    # partnerships and followed tags; a query per post would add 30.
+    with django_assert_max_num_queries(16):
         response = client.get("/cabinet/data.json")
     assert len(json.loads(response.content)["posts"]) == count
+
+
+def test_export_names_the_idea_a_post_linked(client, people, gorki):
+    """A «Предложение» that linked an idea carries the idea's title in the export."""
+    from tests.ideas_exchange.factories import IdeaFactory
+
+    me = people["member"]
+    idea = IdeaFactory(author=people["registered"], title="Испытания композитов")
+    PostFactory(initiative=gorki, author=me, kind="proposal", idea=idea)
+    PostFactory(initiative=gorki, author=me)
+    client.force_login(me)
+    posts = json.loads(client.get("/cabinet/data.json").content)["posts"]
+    assert sorted(post["idea"] or "" for post in posts) == ["", "Испытания композитов"]
