@@ -35,15 +35,68 @@ QUERY_WORDS = 40
 MIN_RANK = 0.001
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Short words that say nothing about a need or an offer: without them «для» or «или» alone
+# would make a biotech request "match" a fish-farming offer (PostgreSQL's «russian»
+# configuration drops them itself; «simple» and the fallback need this list).
+STOP_WORDS = frozenset(
+    {
+        "для",
+        "при",
+        "под",
+        "над",
+        "без",
+        "из-за",
+        "или",
+        "что",
+        "как",
+        "это",
+        "эти",
+        "его",
+        "её",
+        "ещё",
+        "еще",
+        "уже",
+        "так",
+        "там",
+        "где",
+        "кто",
+        "чем",
+        "все",
+        "всё",
+        "наш",
+        "наша",
+        "наши",
+        "нам",
+        "нас",
+        "вас",
+        "ваш",
+        "они",
+        "она",
+        "оно",
+        "был",
+        "была",
+        "были",
+        "будет",
+        "быть",
+        "также",
+        "and",
+        "for",
+        "the",
+        "with",
+        "from",
+        "",
+    }
+)
 _search_config: str | None = None
 
 
 def _words(text: str) -> list[str]:
-    """Lower-case words of three letters or more, digits-only and duplicates dropped."""
+    """Lower-case words of three letters or more, digits-only words, stop words and
+    duplicates dropped."""
     seen: dict[str, None] = {}
     for word in _WORD.findall((text or "").lower()):
         word = word.replace("_", "")
-        if len(word) >= 3 and not word.isdigit():
+        if len(word) >= 3 and not word.isdigit() and word not in STOP_WORDS:
             seen.setdefault(word, None)
     return list(seen)
 

@@ -175,3 +175,19 @@ def test_the_idea_page_shows_matches_under_their_heading(client_for, request_ide
         assert own.title not in html
         offer_html = client_for(people["registered"]).get(f"/en/ideas/{other.pk}/").content
         assert "Who needs this" in offer_html.decode()
+
+
+def test_short_common_words_alone_make_no_match(ideas_page, people):
+    """An offer that shares only words like «для» or «или» with a request (no tag, no word of
+    substance) is not offered as a match."""
+    idea = IdeaFactory(
+        kind=Idea.Kind.REQUEST,
+        title="Нужен анализатор для лаборатории или его аренда",
+        summary="Для проверки семян.",
+        author=people["member"],
+    )
+    unrelated = _offer(title="Мальки карпа для прудов", summary="Или осетра, для рыбхозов.")
+    related = _offer(title="Аренда анализатора семян", summary="Проверка всхожести.")
+    found = [m.pk for m in matching.matches_for(idea=idea, user=people["member"])]
+    assert related.pk in found
+    assert unrelated.pk not in found
