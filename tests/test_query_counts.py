@@ -104,12 +104,12 @@ def test_initiatives_index_queries(client, home_page, size, django_assert_max_nu
 
 @pytest.mark.parametrize("size", [2, 12])
 def test_initiative_page_queries(client, home_page, size, django_assert_max_num_queries):
-    """An initiative page with its news, organisations, upcoming events and plan: constant in
-    queries."""
+    """An initiative page with its news, organisations, upcoming events and plan, and its open
+    ideas: constant in queries."""
     pages = _initiatives(size)
     url = pages[0].url
     client.get(url)
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(30):
         assert client.get(url).status_code == 200
 
 

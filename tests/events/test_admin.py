@@ -319,9 +319,8 @@ def test_registration_list_queries_do_not_grow(
 ):
     """The registrations list costs the same queries at 10 and 1,000 events of «gorki», for
     an editor and for the initiative's admin (who holds four page permissions per event),
-    and its permission work stays quick (14 s at 1,000 before it was indexed by path)."""
+    and its permission work asks the database a fixed number of times."""
     import datetime
-    import time
 
     from django.utils import timezone
 
@@ -357,10 +356,12 @@ def test_registration_list_queries_do_not_grow(
     # queryset per page permission) is not this module's and is timed apart in the report.
     from events.admin_registrations import manageable_event_ids
 
+    # Its speed is measured by scripts/bench_pages.py (docs/performance.md), not timed here:
+    # a timer fails on a busy machine. What the test holds is that it asks the database a
+    # fixed number of times however many events there are.
     user = type(roles[role]).objects.get(pk=roles[role].pk)
-    began = time.monotonic()
-    ids = manageable_event_ids(user)
-    assert time.monotonic() - began < 1
+    with django_assert_max_num_queries(6):
+        ids = manageable_event_ids(user)
     assert len(ids) == EventPage.objects.count()
 
 
