@@ -50,8 +50,9 @@ def directory_tab(initiative):
 
 
 @hooks.register(HOOK_MEMBER_INITIATIVES)
-def event_member_initiatives(user):
-    # Read fresh: a membership approved a minute ago opens a members-only event now.
+@hooks.register(IDEAS_MEMBER_INITIATIVES)
+def approved_initiatives(user):
+    # Read fresh: a membership approved a minute ago opens a members-only event or idea now.
     return set(
         Membership.objects.filter(user=user, status=Membership.Status.APPROVED).values_list(
             "initiative_id", flat=True
@@ -60,7 +61,9 @@ def event_member_initiatives(user):
 
 
 @hooks.register(HOOK_REGISTRANT_DETAILS)
-def event_registrant_details(user):
+@hooks.register(IDEAS_AUTHOR_DETAILS)
+def person_details(user):
+    """Name and organisation from the profile (a registrant's, an idea's author's)."""
     from .models import Profile
 
     profile = Profile.objects.filter(user=user).select_related("organisation").first()
@@ -73,18 +76,8 @@ def event_portal_admin(user):
     return is_portal_admin(user)
 
 
-# --- The ideas exchange (issue 13): members, moderators, authors' organisations -------------
+# --- The ideas exchange (issue 13): who moderates (members and authors' details: above) ---
 # ideas_exchange is a public app and imports nothing from the extranet; it asks through these.
-
-
-@hooks.register(IDEAS_MEMBER_INITIATIVES)
-def idea_member_initiatives(user):
-    # Read fresh, like the events' hook: a membership approved now opens members-only ideas.
-    return set(
-        Membership.objects.filter(user=user, status=Membership.Status.APPROVED).values_list(
-            "initiative_id", flat=True
-        )
-    )
 
 
 @hooks.register(IDEAS_ADMIN_INITIATIVES)
@@ -103,12 +96,3 @@ def idea_moderator(user):
     from .permissions import EDITORS_GROUP
 
     return is_portal_admin(user) or user.groups.filter(name=EDITORS_GROUP).exists()
-
-
-@hooks.register(IDEAS_AUTHOR_DETAILS)
-def idea_author_details(user):
-    from .models import Profile
-
-    profile = Profile.objects.filter(user=user).select_related("organisation").first()
-    organisation = profile.organisation.name if profile and profile.organisation else ""
-    return {"name": user.get_full_name() or user.email, "organisation": organisation}
