@@ -11,7 +11,7 @@ import tempfile
 os.environ.setdefault("CMS_READ_DOTENV", "0")
 
 from .base import *  # noqa: F403
-from .base import CACHES, CHANNEL_LAYERS, REDIS_URL, STORAGES
+from .base import CACHES, CHANNEL_LAYERS, DATABASE_IS_POSTGRES, DATABASES, REDIS_URL, STORAGES
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
@@ -21,6 +21,12 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SITE_URL = "http://testserver"
 WAGTAILADMIN_BASE_URL = SITE_URL
+
+# A test database is thrown away: its commits need not wait for the disk. The transactional
+# tests (websockets, browsers) empty every table after each test, and migrating a worker's
+# database commits some 250 times.
+if DATABASE_IS_POSTGRES:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 
 # Uploaded files of a test run go to a throwaway folder.
 _TMP = tempfile.mkdtemp(prefix="cms-test-media-")
