@@ -31,6 +31,8 @@ from extranet.notices.services import notify
 from ideas_exchange import permissions, signals
 from ideas_exchange.models import Idea, Partnership, TagSubscription
 
+from .models import Membership
+
 EXCERPT_LENGTH = 200
 
 IDEA_COMMENTED = register_kind(
@@ -106,12 +108,32 @@ def idea_path(idea: Idea, anchor: str = "") -> str:
 
 
 def _who_may_see(idea: Idea, user_ids) -> list[int]:
-    """Of ``user_ids``, the active accounts that may see ``idea`` (its permission rule)."""
+    """Of ``user_ids``, the active accounts that may see ``idea`` (its permission rule).
+
+    A published idea for everyone or for registered users is seen by every active account,
+    and a members-only one by its initiative's approved members: those are answered for the
+    whole list in a query or two (a popular tag may have thousands of followers). Whoever
+    is left (a moderator, the author of a waiting idea) is asked the rule one by one."""
     ids = {pk for pk in user_ids if pk is not None}
     if not ids:
         return []
-    users = get_user_model().objects.filter(pk__in=ids, is_active=True)
-    return sorted(user.pk for user in users if permissions.can_view_idea(user, idea))
+    active = set(
+        get_user_model().objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True)
+    )
+    seen: set[int] = set()
+    if idea.moderation == Idea.Moderation.APPROVED:
+        if idea.visibility in (Idea.Visibility.PUBLIC, Idea.Visibility.REGISTERED):
+            return sorted(active)
+        seen = set(
+            Membership.objects.filter(
+                user_id__in=active,
+                initiative_id=idea.initiative_id,
+                status=Membership.Status.APPROVED,
+            ).values_list("user_id", flat=True)
+        )
+    rest = get_user_model().objects.filter(pk__in=active - seen)
+    seen |= {user.pk for user in rest if permissions.can_view_idea(user, idea)}
+    return sorted(seen)
 
 
 def _excerpt(text: str) -> str:

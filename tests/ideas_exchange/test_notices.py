@@ -186,3 +186,25 @@ def test_the_author_learns_the_moderation_outcome(public_idea, people, send, cha
     notice = Notification.objects.get()
     if kind == "ideas.hidden":
         assert notice.data["params"]["reason"] == "Реклама"
+
+
+@pytest.mark.parametrize("visibility", ["public", "members"])
+@pytest.mark.parametrize("followers", [3, 30])
+def test_telling_followers_is_constant_in_queries(
+    ideas_page, people, gorki, send, visibility, followers, django_assert_max_num_queries
+):
+    """Who among a tag's followers may see a new idea is answered for all of them at once:
+    the same queries for 3 and 30 followers (members of «gorki» for a members-only idea),
+    and every one of them is told."""
+    from tests.factories import MembershipFactory
+
+    idea = IdeaFactory(
+        author=people["member"], initiative=gorki, visibility=visibility, tags=["биотехнологии"]
+    )
+    tag = idea.tags.get()
+    users = [MembershipFactory(initiative=gorki).user for _ in range(followers)]
+    for user in users:
+        TagSubscriptionFactory(user=user, tag=tag)
+    with django_assert_max_num_queries(17):
+        send(signals.idea_published, idea=idea)
+    assert _recipients("ideas.matching") == {user.pk for user in users}
