@@ -252,3 +252,21 @@ def public_idea_page():
     from tests.ideas_exchange.factories import ideas_page
 
     return ideas_page()
+
+
+@pytest.mark.parametrize("role", ["editor", "initiative_admin"])
+@pytest.mark.parametrize("size", [10, 200])
+def test_admin_list_queries_do_not_grow(
+    client_for, roles, ideas_page, gorki, role, size, django_assert_max_num_queries
+):
+    """The «Биржа идей» list costs the same queries at 10 and 200 ideas of «gorki», for an
+    editor and for the initiative's admin."""
+    for n in range(size):
+        IdeaFactory(title=f"Идея {n}", initiative=gorki, author=roles["registered"])
+    client = client_for(roles[role])
+    index = admin_url("ideas_exchange_idea_modeladmin_index")
+    client.get(index)
+    with django_assert_max_num_queries(30):
+        response = client.get(index)
+    assert response.status_code == 200
+    assert f"Идея {size - 1}" in response.content.decode()  # the newest first
