@@ -24,6 +24,7 @@ import logging
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -46,6 +47,9 @@ except ImportError as error:  # a production install: requirements.txt only
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 AUTHOR = "Кластерная платформа"
+# A fixed date in the files' metadata: fpdf2 otherwise stamps the current second (and derives
+# the document ID from it), so the same sample would differ byte for byte between two calls.
+SAMPLE_DATE = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
 PDF_FONT = Path(__file__).with_name("sample_fonts") / "DejaVuSans-subset.ttf"
 
 # A fixed timestamp for the archive members: the same input gives the same bytes.
@@ -147,6 +151,7 @@ def pdf_bytes(lines: Iterable[str], *, title: str = "") -> bytes:
     pdf.add_font("DejaVuSans", fname=str(PDF_FONT))
     pdf.set_title(_clean(title))
     pdf.set_author(AUTHOR)
+    pdf.set_creation_date(SAMPLE_DATE)
     pdf.add_page()
     if title:
         pdf.set_font("DejaVuSans", size=16)
