@@ -10,6 +10,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from extranet.chat import urls as chat_urls
+from extranet.dashboard import urls_groups as dashboard_group_urls
 from extranet.feed import urls as feed_urls
 from extranet.members import urls_groups
 from extranet.notices import urls as notices_urls
@@ -64,11 +65,17 @@ urlpatterns += i18n_patterns(
         include((chat_urls.broadcast_urlpatterns, chat_urls.app_name), namespace="chat_admin"),
     ),
     path("cabinet/admin/", include("extranet.dashboard.urls")),
-    # One «groups» namespace for a group's pages: the feed (extranet.feed) and the directory,
-    # applications and invitations (extranet.members), which know nothing of each other.
+    # One «groups» namespace for a group's pages: the feed (extranet.feed), the directory,
+    # applications and invitations (extranet.members) and the initiative's indicators
+    # (extranet.dashboard), which know nothing of each other.
     path(
         "cabinet/groups/<slug:slug>/",
-        include((feed_urls.urlpatterns + urls_groups.urlpatterns, urls_groups.app_name)),
+        include(
+            (
+                feed_urls.urlpatterns + urls_groups.urlpatterns + dashboard_group_urls.urlpatterns,
+                urls_groups.app_name,
+            )
+        ),
     ),
     path("cabinet/notifications/", include(notices_urls.urlpatterns)),
     path("cabinet/messages/", include((chat_urls.urlpatterns, chat_urls.app_name))),

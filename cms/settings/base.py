@@ -388,6 +388,14 @@ UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS = env_int("UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS", 365)
 # `manage.py send_digests` renders and sends this many recipients' digests per SMTP connection.
 DIGEST_BATCH_SIZE = env_int("DIGEST_BATCH_SIZE", 200)
 
+# --- Indicators -----------------------------------------------------------------------------------
+
+# How long a computed indicators report is reused (seconds): the page may lag this much.
+INDICATORS_CACHE_SECONDS = env_int("INDICATORS_CACHE_SECONDS", 300)
+# The site's own audience counting (extranet/dashboard/audience.py): off, no page view is
+# recorded. Visitors are keyed hashes with a monthly salt; no IP address is stored.
+AUDIENCE_ENABLED = env_bool("AUDIENCE_ENABLED", True)
+
 # --- Wagtail --------------------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = PLATFORM_NAME

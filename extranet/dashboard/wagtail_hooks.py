@@ -22,16 +22,23 @@ from wagtail_modeladmin.views import EditView, IndexView
 
 from extranet.members.models import Membership, Organisation, User
 from extranet.members.people import profile_of
-from extranet.members.permissions import people_with_visible_data, without_blocked_people
+from extranet.members.permissions import (
+    administered_initiative_ids,
+    people_with_visible_data,
+    without_blocked_people,
+)
 from extranet.members.services import MembershipError, membership_role_change
 from extranet.members.templatetags.cabinet_tags import NAV_LINKS_HOOK
+from initiatives.models import InitiativePage
 
+from . import admin_panel  # noqa: F401  (registers the Wagtail dashboard's summary panel)
 from .permissions import (
     can_change_roles,
     can_merge_organisations,
     can_view_all_users,
     can_view_emails,
     can_view_initiatives_registry,
+    can_view_platform_indicators,
 )
 from .selectors import (
     account_status,
@@ -282,6 +289,8 @@ def portal_admin_nav_links(user):
         links.append((_("All users"), reverse("dashboard:users")))
     if can_view_initiatives_registry(user):
         links.append((_("Cluster initiatives"), reverse("dashboard:initiatives")))
+    if can_view_platform_indicators(user):
+        links.append((_("Indicators"), reverse("dashboard:indicators")))
     if can_view_emails(user):
         failed = failed_email_count()
         label = (
@@ -291,4 +300,17 @@ def portal_admin_nav_links(user):
             else _("E-mails")
         )
         links.append((label, reverse("dashboard:emails")))
+    elif administered_initiative_ids(user):
+        # An initiative admin's own indicators (the portal admin reaches all from one page).
+        for slug, title in (
+            InitiativePage.objects.filter(pk__in=administered_initiative_ids(user))
+            .order_by("title")
+            .values_list("slug", "title")
+        ):
+            links.append(
+                (
+                    _("Indicators: %(initiative)s") % {"initiative": title},
+                    reverse("groups:indicators", kwargs={"slug": slug}),
+                )
+            )
     return links

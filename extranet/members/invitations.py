@@ -259,6 +259,8 @@ def invitation_accept(*, token: str, user: User) -> Membership:
         raise InvitationError(_("You are already a member of this initiative."), code="member")
     if existing is not None:
         membership = membership_approve(membership=existing, by=inviter)
+        membership.source = Membership.Source.INVITATION
+        membership.save(update_fields=["source"])
     else:
         try:
             with transaction.atomic():
@@ -266,7 +268,9 @@ def invitation_accept(*, token: str, user: User) -> Membership:
                     user=user,
                     initiative=initiative,
                     status=Membership.Status.APPROVED,
+                    source=Membership.Source.INVITATION,
                     decided_at=now,
+                    approved_at=now,
                     decided_by=inviter,
                 )
         except IntegrityError as exc:

@@ -101,6 +101,10 @@ class Membership(models.Model):
         MEMBER = "member", _("Member")
         ADMIN = "admin", _("Initiative administrator")
 
+    class Source(models.TextChoices):
+        APPLICATION = "application", _("Application")
+        INVITATION = "invitation", _("Invitation")
+
     ACTIVE_STATUSES = (Status.PENDING, Status.APPROVED)
 
     user = models.ForeignKey(
@@ -129,6 +133,12 @@ class Membership(models.Model):
         related_name="+",
     )
     decision_reason = models.TextField(_("reason"), blank=True, max_length=1000)
+    # How the person came (the indicators count new members by invitation and by application)
+    # and when they were approved: ``decided_at`` moves on when a member leaves or is removed.
+    source = models.CharField(
+        _("source"), max_length=16, choices=Source.choices, default=Source.APPLICATION
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
 
     class Meta:
         ordering = ["-applied_at"]

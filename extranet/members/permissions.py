@@ -76,6 +76,24 @@ def is_initiative_admin(user, initiative) -> bool:
     return initiative.pk in _viewer_memberships(user)[1]
 
 
+def administered_initiative_ids(user) -> frozenset[int]:
+    """The initiatives ``user`` administers (read once per request)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return _viewer_memberships(user)[1]
+
+
+def is_editor(user) -> bool:
+    """In the platform's editors group (Wagtail's editors of the public pages); cached."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    cached = getattr(user, "_is_editor", None)
+    if cached is None:
+        cached = user.groups.filter(name=EDITORS_GROUP).exists()
+        user._is_editor = cached
+    return cached
+
+
 def can_manage_members(user, initiative) -> bool:
     """See and decide applications, invite, remove members: the initiative's admins and the
     portal admin."""

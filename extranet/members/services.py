@@ -142,7 +142,11 @@ def _decide(membership: Membership, *, status: str, by, reason: str = "") -> Mem
     locked.decided_at = timezone.now()
     locked.decided_by = by
     locked.decision_reason = reason.strip()[:1000]
-    locked.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    fields = ["status", "decided_at", "decided_by", "decision_reason"]
+    if status == Membership.Status.APPROVED:
+        locked.approved_at = locked.decided_at
+        fields.append("approved_at")
+    locked.save(update_fields=fields)
     return locked
 
 

@@ -1,0 +1,2 @@
+"""PLACEHOLDER (being written by a helper): the indicators' summary panel on Wagtail's
+dashboard."""
