@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import EventKind, EventPage, Feedback, Registration
+from extranet.members.models import Membership
 
 from ..periods import Period
 from .base import Chart, Figure, Scope, Section, Series, Table
@@ -131,6 +132,16 @@ def _by_kind(scope: Scope, period: Period) -> tuple[dict, dict]:
         for key in ("held", "planned", "cancelled", "participants", "with_organisation")
     }
     overall["organisations"] = len(all_organisations)
+    # Member organisations: the profiles' organisations of attendees who are approved members
+    # (of the initiative, or of any initiative for the platform).
+    members = Membership.objects.filter(status=Membership.Status.APPROVED)
+    if scope.initiative is not None:
+        members = members.filter(initiative_id=scope.initiative_id)
+    overall.update(
+        attended.filter(user_id__in=members.values("user_id")).aggregate(
+            member_organisations=Count("user__profile__organisation", distinct=True)
+        )
+    )
     overall.update(ratings.aggregate(rating=Avg("rating"), ratings=Count("pk")))
     return rows, overall
 
@@ -179,6 +190,13 @@ def section(*, scope: Scope, period: Period) -> Section:
             _("Organisations taking part"),
             overall["organisations"],
             previous["organisations"],
+        ),
+        Figure(
+            "event_member_organisations",
+            _("Member organisations taking part"),
+            overall["member_organisations"],
+            previous["member_organisations"],
+            help=_("Organisations of the attendees who are members, as their profiles say."),
         ),
         Figure(
             "participants_per_organisation",

@@ -17,6 +17,7 @@ from tests.events.factories import (
     FeedbackFactory,
     RegistrationFactory,
 )
+from tests.factories import MembershipFactory
 
 from .indicator_data import Q1, minsk
 
@@ -45,14 +46,20 @@ def _came(event, organisation, rating=None):
 def data(gorki, polotsk):
     seminar = EventKindFactory(name="Обучающий семинар", sort_order=1)
     table = EventKindFactory(name="Круглый стол", sort_order=2)
-    # A seminar with four present (two of «Альфа» however spelt, one «Бета», one without an
-    # organisation) and one absent; two ratings.
+    # A seminar with four present by registration (two of «Альфа» however spelt, one «Бета»,
+    # one without an organisation), one absent, two members below; two ratings.
     first = _event(seminar, "2026-01-20 10:00", initiative=gorki)
     _came(first, "ООО Альфа", rating=5)
     _came(first, "  ооо альфа ", rating=4)
     _came(first, "Бета")
     _came(first, "")
     RegistrationFactory(event=first, organisation="Гамма", attended=False)
+    # One attendee is a member of Gorki (their profile's organisation counts as a member
+    # organisation); another is a member of Polotsk only.
+    member = MembershipFactory(initiative=gorki).user
+    RegistrationFactory(event=first, user=member, organisation="", attended=True)
+    outsider = MembershipFactory(initiative=polotsk).user
+    RegistrationFactory(event=first, user=outsider, organisation="", attended=True)
     # A seminar whose report says 30 came (one registration of «Гамма» marked present).
     second = _event(seminar, "2026-02-10 10:00", initiative=gorki, report_participants=30)
     _came(second, "Гамма", rating=3)
@@ -78,28 +85,35 @@ def _values(section):
 
 
 def test_initiative_figures_counted_by_hand(data):
-    """Gorki in Q1: two seminars held (4 present + 30 by the report), the cancelled round
-    table, three organisations (Альфа, Бета, Гамма) for four named attendees, ratings 5, 4
-    and 3."""
+    """Gorki in Q1: two seminars held (6 present + 30 by the report), the cancelled round
+    table, three organisations (Альфа, Бета, Гамма) for four named attendees, one member
+    organisation (Polotsk's member does not count for Gorki), ratings 5, 4 and 3."""
     assert _values(section_module.section(scope=Scope(data["gorki"]), period=Q1)) == {
         "events_held": 2,
         "events_planned": 2,
         "events_cancelled": 1,
-        "event_participants": 34,
+        "event_participants": 36,
         "event_organisations": 3,
+        "event_member_organisations": 1,
         "participants_per_organisation": 1.3,
         "event_rating": 4.0,
         "event_ratings": 3,
     }
 
 
+def test_platform_counts_members_of_every_initiative(data):
+    """For the platform both members' organisations count."""
+    values = _values(section_module.section(scope=Scope(), period=Q1))
+    assert values["event_member_organisations"] == 2
+
+
 def test_by_kind_table(data):
     """The seminar row holds the held events; the round table only the cancelled one."""
     table = section_module.section(scope=Scope(data["gorki"]), period=Q1).table("events_by_kind")
     rows = {row[0]: row[1:] for row in table.rows}
-    assert rows["Обучающий семинар"] == [2, 2, 0, 34, 3, 1.3, 4.0, 3]
+    assert rows["Обучающий семинар"] == [2, 2, 0, 36, 3, 1.3, 4.0, 3]
     assert rows["Круглый стол"] == [0, 0, 1, 0, 0, None, None, 0]
-    assert table.totals[1:] == [2, 2, 1, 34, 3, 1.3, 4.0, 3]
+    assert table.totals[1:] == [2, 2, 1, 36, 3, 1.3, 4.0, 3]
 
 
 def test_previous_quarter(data):
@@ -114,11 +128,12 @@ def test_previous_quarter(data):
 
 
 def test_platform_scope_adds_other_initiatives_and_platform_events(data):
-    """The platform: Gorki's two seminars, Polotsk's and the platform's round tables."""
+    """The platform: Gorki's two seminars (36), Polotsk's (10) and the platform's (5) round
+    tables."""
     section = section_module.section(scope=Scope(), period=Q1)
     values = _values(section)
     assert values["events_held"] == 4
-    assert values["event_participants"] == 49
+    assert values["event_participants"] == 51
     rows = {row[0]: row[1:] for row in section.table("events_by_kind").rows}
     assert rows["Круглый стол"][:4] == [2, 2, 1, 15]
 
