@@ -6,6 +6,9 @@ platform or, with ``?initiative=<slug>``, one initiative) and an initiative admi
 
 from __future__ import annotations
 
+import functools
+
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -25,6 +28,18 @@ from .permissions import (
     can_view_platform_indicators,
     indicator_initiative_ids,
 )
+
+
+def _signed_in(view):
+    """A guest is sent to log in first (the page is only ever refused to the signed-in)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _platform_scope(request) -> InitiativePage | None:
@@ -97,6 +112,7 @@ def _page(request, *, initiative, base_url: str, export_name: str, export_kwargs
     )
 
 
+@_signed_in
 def indicators_view(request):
     """«Показатели»: the whole platform, or one initiative with ``?initiative=<slug>``."""
     if not can_view_platform_indicators(request.user):
@@ -110,6 +126,7 @@ def indicators_view(request):
     )
 
 
+@_signed_in
 def group_indicators_view(request, slug):
     """One initiative's indicators, for its admins (and the portal admin)."""
     initiative = _group_scope(request, slug)
@@ -144,21 +161,25 @@ def _report_response(request, *, initiative) -> HttpResponse:
     )
 
 
+@_signed_in
 def indicators_export_view(request, table, fmt):
     if not can_view_platform_indicators(request.user):
         raise PermissionDenied
     return _table_response(request, initiative=_platform_scope(request), table=table, fmt=fmt)
 
 
+@_signed_in
 def indicators_report_view(request):
     if not can_view_platform_indicators(request.user):
         raise PermissionDenied
     return _report_response(request, initiative=_platform_scope(request))
 
 
+@_signed_in
 def group_indicators_export_view(request, slug, table, fmt):
     return _table_response(request, initiative=_group_scope(request, slug), table=table, fmt=fmt)
 
 
+@_signed_in
 def group_indicators_report_view(request, slug):
     return _report_response(request, initiative=_group_scope(request, slug))
