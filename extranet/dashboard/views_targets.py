@@ -7,6 +7,7 @@ beside the target's input.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -31,6 +32,9 @@ def _query(year: int, slug: str) -> str:
 
 def targets_view(request):
     """Shows (GET) and saves (POST, then back to the same year and scope) the targets."""
+    if not request.user.is_authenticated:
+        # As on the indicators pages: a guest logs in first, the signed-in are refused.
+        return redirect_to_login(request.get_full_path())
     if not can_set_targets(request.user):
         raise PermissionDenied
     scope_form = TargetScopeForm(request.GET or None)

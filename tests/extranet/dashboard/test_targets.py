@@ -41,14 +41,19 @@ def _targets():
     ("extranet_client", "role"), [(r, r) for r in EXTRANET_ROLES], indirect=["extranet_client"]
 )
 def test_only_the_portal_admin_sets_targets(extranet_client, role, gorki):
-    """Every role but the portal admin is refused the page and its POST (guests too, as on
-    the cabinet's other admin pages), and a refused POST saves nothing."""
-    expected = 200 if role == "portal_admin" else 403
-    assert extranet_client.get(URL).status_code == expected
-    assert extranet_client.get(URL + "?initiative=gorki").status_code == expected
-    if expected == 403:
+    """Every signed-in role but the portal admin is refused the page and its POST; a guest
+    is sent to log in (as on the indicators pages), coming back here after; a refused POST
+    saves nothing."""
+    expected = {"portal_admin": 200, "guest": 302}.get(role, 403)
+    for query in ("", "?initiative=gorki"):
+        response = extranet_client.get(URL + query)
+        assert response.status_code == expected
+        if role == "guest":
+            assert "/accounts/login/" in response["Location"]
+            assert "indicators/targets/" in response["Location"]
+    if role != "portal_admin":
         response = extranet_client.post(URL, {f"target-{KEY}": "10"})
-        assert response.status_code == 403
+        assert response.status_code == expected
         assert not IndicatorTarget.objects.exists()
 
 
