@@ -1,0 +1,1 @@
+"""Template tags of the dashboard: the indicators page (indicator_tags)."""
