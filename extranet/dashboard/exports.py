@@ -19,6 +19,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .periods import platform_zone
 from .selectors import spreadsheet_safe
@@ -155,9 +156,9 @@ def scope_label(scope) -> str:
 
 def _unit_label(unit: str) -> str:
     labels = {
-        "hours": _("hours"),
-        "rating": _("rating out of 5"),
-        "ratio": _("ratio"),
+        "hours": pgettext("unit", "hours"),
+        "rating": pgettext("unit", "rating out of 5"),
+        "ratio": pgettext("unit", "ratio"),
         "percent": "%",
     }
     return labels.get(unit, "")
@@ -315,7 +316,8 @@ def report_xlsx(report) -> bytes:
         _("Indicator"),
         report.period.label,
         _("Previous period (%(period)s)") % {"period": report.period.previous().label},
-        _("Change"),
+        # The difference from the previous period (not the verb «Изменить»).
+        pgettext("indicator", "Change"),
         _("Target"),
         _("Progress"),
     ]
