@@ -7,10 +7,21 @@ home page, the feed after members and initiatives); steps that need a later seed
 go through ``ctx.later``. Seeders must be idempotent: find by a natural key,
 create what is missing, and never overwrite what an editor may have changed since.
 ``ctx.scale`` multiplies generated volumes (members, posts) for benchmarks.
+
+``seed_demo --scale large`` is a named preset on top of the scale-1 demo: ``ctx.volumes`` is
+then a :class:`Volumes` (``PRESETS["large"]``: 50,000 people, 100,000 posts, 1,000,000 chat
+messages, …, dated over ``months`` months), and each app's seeder adds its share in bulk
+(``bulk_create`` in batches, one password hash for every generated account, no per-row
+signals) in a step run after the hand-written demo. Generated accounts have e-mails at
+``LARGE_EMAIL_DOMAIN``; the members seeder shares who they are and since when they are members
+(:class:`LargeRoster`, in ``ctx.objects["large_roster"]``), so the public apps need not ask the
+extranet per person. Each app's bulk step runs once: it finds its own generated rows and
+then makes nothing (the whole command is one transaction, so a step is never half made).
 """
 
 from __future__ import annotations
 
+import datetime
 import random
 from dataclasses import dataclass, field
 from importlib.util import find_spec
@@ -20,8 +31,74 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from wagtail.models import Page
+
+# Generated (``--scale large``) accounts: not example.com, so the seeders that look for the
+# hand-written demo people by that domain (events, ideas) never walk 50,000 of them.
+LARGE_EMAIL_DOMAIN = "load.example.net"
+# Rows per INSERT of a bulk step.
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class Volumes:
+    """How much a named preset generates. Tests swap in tiny ones (``PRESETS``)."""
+
+    users: int
+    organisations: int
+    posts: int
+    conversations: int
+    messages: int
+    events: int
+    registrations_per_event: int  # at most; each event draws between a fifth and all of it
+    ideas: int
+    audience_visitors_per_day: int  # an ordinary weekday's, at the end of the period
+    months: int = 24  # how far back everything is dated
+
+    @property
+    def days(self) -> int:
+        return self.months * 365 // 12
+
+
+PRESETS: dict[str, Volumes] = {
+    "large": Volumes(
+        users=50_000,
+        organisations=2_500,
+        posts=100_000,
+        conversations=20_000,
+        messages=1_000_000,
+        events=600,
+        registrations_per_event=80,
+        ideas=4_000,
+        audience_visitors_per_day=1_500,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class LargePerson:
+    name: str  # "Фамилия Имя", as a profile shows it
+    organisation: str
+
+
+@dataclass
+class LargeRoster:
+    """The generated people of ``--scale large`` as later bulk steps need them.
+
+    ``members`` holds every approved membership standing now as (user id, initiative id,
+    approved at); ``by_initiative`` indexes it by initiative.
+    """
+
+    people: dict[int, LargePerson] = field(default_factory=dict)
+    members: list[tuple[int, int, datetime.datetime]] = field(default_factory=list)
+    by_initiative: dict[int, list[tuple[int, int, datetime.datetime]]] = field(default_factory=dict)
+
+    def add_member(self, user_id: int, initiative_id: int, approved_at) -> None:
+        row = (user_id, initiative_id, approved_at)
+        self.members.append(row)
+        self.by_initiative.setdefault(initiative_id, []).append(row)
 
 
 @dataclass
@@ -35,6 +112,8 @@ class DemoLogin:
 class DemoContext:
     scale: int = 1
     stdout: Any = None
+    # A named preset's volumes (``--scale large``), or None for the plain demo.
+    volumes: Volumes | None = None
     rng: random.Random = field(default_factory=lambda: random.Random(20191010))
     logins: list[DemoLogin] = field(default_factory=list)
     # Objects earlier seeders made, by name, for later ones (e.g. "home_page").
@@ -55,6 +134,47 @@ class DemoContext:
         if created:
             self.created[kind] = self.created.get(kind, 0) + 1
 
+    def add(self, kind: str, number: int) -> None:
+        """``number`` more ``kind`` were made (a bulk step's tally)."""
+        if number:
+            self.created[kind] = self.created.get(kind, 0) + number
+
+    @property
+    def now(self) -> datetime.datetime:
+        """The seeding run's "now", the same for every seeder of the run."""
+        if "now" not in self.objects:
+            self.objects["now"] = timezone.now()
+        return self.objects["now"]
+
+    def password_hash(self, password: str) -> str:
+        """``password`` hashed once per run: 50,000 generated accounts share the hash."""
+        key = f"password_hash:{password}"
+        if key not in self.objects:
+            from django.contrib.auth.hashers import make_password
+
+            self.objects[key] = make_password(password)
+        return self.objects[key]
+
+    # --- when demo people became members (for dating what they do) -------------------------
+
+    def member_since(self, user_id: int, initiative_id: int | None = None):
+        """When the person became an approved member of ``initiative_id`` (None: of any
+        initiative), as the members seeder recorded it; None when unknown (then anything
+        they did may be dated at will)."""
+        since = self.objects.get("member_since", {})
+        return since.get((user_id, initiative_id))
+
+    def members_by(self, users, when, initiative_id: int | None = None) -> list:
+        """Those of ``users`` who were members (of ``initiative_id``, or of any initiative)
+        at ``when``, in their order; all of them when none was (so a seeder still has
+        someone)."""
+        ready = [
+            user
+            for user in users
+            if (since := self.member_since(user.pk, initiative_id)) is None or since <= when
+        ]
+        return ready or list(users)
+
     # --- idempotent helpers ---------------------------------------------------------------
 
     def ensure_user(
@@ -67,8 +187,10 @@ class DemoContext:
         role: str | None = None,
         groups: tuple[str, ...] = (),
         is_superuser: bool = False,
+        joined: datetime.datetime | None = None,
     ):
-        """A user with a verified e-mail; the password is set only when the user is new."""
+        """A user with a verified e-mail; the password (and ``joined``, the registration
+        date) is set only when the user is new."""
         from allauth.account.models import EmailAddress
 
         User = get_user_model()
@@ -82,8 +204,12 @@ class DemoContext:
             },
         )
         if created:
-            user.set_password(password)
-            user.save(update_fields=["password"])
+            user.password = self.password_hash(password)
+            fields = ["password"]
+            if joined is not None:
+                user.date_joined = joined
+                fields.append("date_joined")
+            user.save(update_fields=fields)
         self.count("users", created)
         for name in groups:
             user.groups.add(Group.objects.get(name=name))

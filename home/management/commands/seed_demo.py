@@ -1,8 +1,21 @@
+import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from core.demo import DemoContext, project_seeders
+from core.demo import PRESETS, DemoContext, project_seeders
+
+
+def scale_argument(value: str) -> int | str:
+    """``--scale``: a whole number (1 or more) or the name of a preset (``large``)."""
+    if value in PRESETS:
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        names = ", ".join(sorted(PRESETS))
+        raise CommandError(f"--scale must be a whole number or one of: {names}.") from None
 
 
 class Command(BaseCommand):
@@ -14,9 +27,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--scale",
-            type=int,
+            type=scale_argument,
             default=1,
-            help="Multiply generated volumes (members, posts, ...) for benchmarks. Default 1.",
+            help=(
+                "Generated volumes for benchmarks. A number N multiplies the demo's members, "
+                "posts and events (default 1). 'large' keeps the demo and adds, in bulk and "
+                "dated over the last 24 months: 50,000 people with profiles and organisations "
+                "and their memberships, 100,000 feed posts with comments, 1,000,000 chat "
+                "messages, 600 events with registrations, attendance and ratings, 4,000 "
+                "ideas with comments and partners, and the site's audience (a few minutes on "
+                "PostgreSQL; made once: a second run adds nothing)."
+            ),
         )
         parser.add_argument(
             "--force",
@@ -25,20 +46,27 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, force, **options):
-        if scale < 1:
+        preset = PRESETS.get(scale) if isinstance(scale, str) else None
+        if preset is None and scale < 1:
             raise CommandError("--scale must be 1 or more.")
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates accounts with published passwords; with DEBUG off it needs "
                 "--force."
             )
-        ctx = DemoContext(scale=scale, stdout=self.stdout)
+        ctx = DemoContext(scale=1 if preset else scale, volumes=preset, stdout=self.stdout)
         with transaction.atomic():
             for app, seed in project_seeders():
                 self.stdout.write(f"Seeding {app}…")
                 seed(ctx)
+            # Deferred steps may defer more (the bulk steps of a preset): the list grows as
+            # it is walked, and each runs once.
             for step in ctx.deferred:
+                started = time.monotonic()
                 step(ctx)
+                if preset is not None:
+                    name = f"{step.__module__}.{step.__name__}"
+                    self.stdout.write(f"  {name}: {time.monotonic() - started:.1f} s")
         created = ", ".join(f"{kind}: {n}" for kind, n in sorted(ctx.created.items()))
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (created {created or 'nothing'})."))
         self.stdout.write("")
