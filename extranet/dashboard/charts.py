@@ -37,14 +37,17 @@ from django.utils.translation import ngettext
 SVG_NS = "http://www.w3.org/2000/svg"
 
 WIDTH = 560
-LINE_HEIGHT = 260
-# Line chart: room at the bottom for the x labels, at the sides for half a label.
-LINE_TOP, LINE_BOTTOM, LINE_SIDE = 12, 34, 44
+LINE_HEIGHT = 280
+# The room is measured for the phone's text (about 21 units, see indicators.css), the largest
+# in the SVG's units; on a wide screen the same layout simply has more air.
+# Line chart: room at the top for the highest gridline's value, at the bottom for the x
+# labels, at the sides for half a label.
+LINE_TOP, LINE_BOTTOM, LINE_SIDE = 26, 40, 52
 MAX_X_LABELS = 5
 # Bar chart: a label line, bars and the gaps between groups; room at the right for a value.
-BAR_LABEL_LINE, BAR_HEIGHT, BAR_GAP, GROUP_GAP, BAR_VALUE_ROOM = 22, 14, 3, 14, 72
-BAR_AXIS_ROOM = 28
-LABEL_WRAP = 44  # characters per line of a bar's label (fits the phone's larger text)
+BAR_LABEL_LINE, BAR_HEIGHT, BAR_GAP, GROUP_GAP, BAR_VALUE_ROOM = 28, 18, 6, 16, 72
+BAR_AXIS_ROOM = 32
+LABEL_WRAP = 40  # characters per line of a bar's label
 
 # (colour, marker) per series; the tokens' accent first. Contrast on white: #0d5c63 7.7:1,
 # #a1470d 5.9:1, #5b3d99 8.3:1, #2f6b1d 6.6:1.
@@ -370,7 +373,7 @@ def _line_svg(chart, dom_id: str) -> str:
                 c=AXIS_COLOUR,
             )
         )
-        parts.append(_text(x, bottom + 22, labels[i], css="chart-svg__label chart-svg__label--x"))
+        parts.append(_text(x, bottom + 26, labels[i], css="chart-svg__label chart-svg__label--x"))
     parts.append("</g>")
 
     if empty:
@@ -496,7 +499,7 @@ def _bar_svg(chart, dom_id: str) -> str:
         parts.append(
             _text(
                 x,
-                axis_y + 20,
+                axis_y + 24,
                 plain_number(tick),
                 anchor="start" if tick == 0 else "middle",
                 css="chart-svg__label chart-svg__label--x",
@@ -521,7 +524,7 @@ def _bar_svg(chart, dom_id: str) -> str:
             parts.append(
                 _text(
                     0,
-                    y + line_no * BAR_LABEL_LINE + 16,
+                    y + line_no * BAR_LABEL_LINE + 21,
                     line,
                     anchor="start",
                     css="chart-svg__label chart-svg__label--category",
@@ -556,8 +559,9 @@ def _bar_svg(chart, dom_id: str) -> str:
             parts.append(
                 _text(
                     text_x,
-                    y + BAR_HEIGHT - 2,
-                    format_value(v, chart.unit),
+                    y + BAR_HEIGHT - 4,
+                    # The scale says «of 5»; the bar's end keeps to the number.
+                    format_value(v, "ratio" if chart.unit == "rating" else chart.unit),
                     anchor="start",
                     css="chart-svg__value",
                     colour="#1b2a30",

@@ -167,26 +167,34 @@ class TableCells:
 @register.simple_tag
 def indicator_table(table):
     """A report table's headings and cells, formatted; a column is numeric (right-aligned,
-    heading too) when its values are numbers or empty."""
+    heading too) when its values are numbers or empty, and keeps one decimal in every row
+    when any of its values is a fraction (a rating, a ratio), so its numbers line up."""
     width = len(table.columns)
-    numeric = []
+    numeric, decimals = [], []
     for i in range(width):
         column = [row[i] for row in table.rows if i < len(row)]
         present = [v for v in column if v is not None and v != ""]
         numeric.append(bool(present) and all(_number(v) is not None for v in present))
+        decimals.append(1 if numeric[-1] and any(_fraction(v) for v in present) else None)
     head = [Cell(text=str(name), numeric=numeric[i]) for i, name in enumerate(table.columns)]
 
     def row_cells(row):
-        return [
-            Cell(text=charts.plain_number(v), numeric=numeric[i] if i < width else False)
-            for i, v in enumerate(row)
-        ]
+        cells = []
+        for i, v in enumerate(row):
+            places = decimals[i] if i < width else None
+            text = charts.plain_number(v, decimals=places if _number(v) is not None else None)
+            cells.append(Cell(text=text, numeric=numeric[i] if i < width else False))
+        return cells
 
     return TableCells(
         head=head,
         rows=[row_cells(row) for row in table.rows],
         totals=row_cells(table.totals) if table.totals else None,
     )
+
+
+def _fraction(value) -> bool:
+    return isinstance(value, float | Decimal) and value != int(value)
 
 
 @register.filter

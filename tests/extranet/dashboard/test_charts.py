@@ -239,8 +239,8 @@ def test_bar_widths_follow_the_values():
 
 
 def test_bar_chart_missing_value_is_a_dash_and_ratings_use_a_scale_of_five():
-    """A None value draws no bar but «—»; a rating chart's scale is 0 to 5 and values carry
-    one decimal and the «of 5»."""
+    """A None value draws no bar but «—»; a rating chart's scale is 0 to 5, its values carry
+    one decimal, and the tooltips the «of 5»."""
     chart = _bar(
         unit="rating",
         series=[Series("Average rating", [Decimal("4.3"), None, 5])],
@@ -252,7 +252,9 @@ def test_bar_chart_missing_value_is_a_dash_and_ratings_use_a_scale_of_five():
     values = [
         t.text for t in root.iterfind(".//svg:text", NS) if t.get("class") == "chart-svg__value"
     ]
-    assert values == ["4.3 of 5", "—", "5.0 of 5"]
+    assert values == ["4.3", "—", "5.0"]  # the scale says «of 5»; the tooltips too
+    tips = [b.find("svg:title", NS).text for b in bars]
+    assert tips == ["Seminars — Average rating: 4.3 of 5", "Conferences — Average rating: 5.0 of 5"]
     ticks = [t.text for t in root.iterfind(".//svg:text", NS) if "label--x" in t.get("class")]
     assert ticks == ["0", "1", "2", "3", "4", "5"]
 
@@ -376,7 +378,8 @@ def test_target_progress():
 
 def test_indicator_table_marks_numeric_columns():
     """Columns of numbers (empty cells allowed) are numeric; text columns are not; cells are
-    formatted and the totals row follows the same columns."""
+    formatted and the totals row follows the same columns; a column with a fraction keeps
+    one decimal in every row."""
     table = Table(
         key="t",
         title="T",
@@ -389,6 +392,8 @@ def test_indicator_table_marks_numeric_columns():
     assert [c.text for c in cells.rows[0]] == ["A", "1,200", "—"]
     assert cells.rows[1][2].text == "4.2"
     assert [c.text for c in cells.totals] == ["Total", "1,203", "4.3"]
+    mixed = Table(key="m", title="M", columns=["Kind", "Ratio"], rows=[["A", 2], ["B", 2.25]])
+    assert [row[1].text for row in indicator_tags.indicator_table(mixed).rows] == ["2.0", "2.2"]
 
 
 def test_period_fields_say_which_kinds_use_them():
@@ -452,7 +457,7 @@ def test_the_page_renders_a_hand_built_report(client_for, people, monkeypatch):
     assert 'value="gorki"' in html and 'value="polotsk"' in html
     assert 'data-period-for="year quarter month"' in html and 'data-period-for="custom"' in html
     assert 'href="#section-membership"' in html and 'href="#section-events"' in html
-    assert ">1,234</p>" in html and "12.5 h" in html and "4.3 of 5" in html
+    assert ">1,234</div>" in html and "12.5 h" in html and "4.3 of 5" in html
     assert "Target: 1,234 of 2,000" in html
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg') == 2
     assert html.count("<summary>Data table</summary>") == 2
