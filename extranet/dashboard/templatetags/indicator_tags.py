@@ -167,14 +167,16 @@ class TableCells:
 @register.simple_tag
 def indicator_table(table):
     """A report table's headings and cells, formatted; a column is numeric (right-aligned,
-    heading too) when its values are numbers or empty, and keeps one decimal in every row
+    heading too) when its values are numbers or missing, and keeps one decimal in every row
     when any of its values is a fraction (a rating, a ratio), so its numbers line up."""
     width = len(table.columns)
     numeric, decimals = [], []
     for i in range(width):
         column = [row[i] for row in table.rows if i < len(row)]
         present = [v for v in column if v is not None and v != ""]
-        numeric.append(bool(present) and all(_number(v) is not None for v in present))
+        # A column with no value at all (every cell «—») lines up as numbers too, but the
+        # first one, which names the rows.
+        numeric.append((bool(present) or i > 0) and all(_number(v) is not None for v in present))
         decimals.append(1 if numeric[-1] and any(_fraction(v) for v in present) else None)
     head = [Cell(text=str(name), numeric=numeric[i]) for i, name in enumerate(table.columns)]
 
