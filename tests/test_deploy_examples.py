@@ -301,6 +301,7 @@ def test_scheduled_jobs_are_timers_of_existing_commands():
         "prune_notifications",
         "notify_missed_messages",
         "send_event_reminders",
+        "flush_audience",
     }
     for path in timers:
         timer = _unit(path.name)

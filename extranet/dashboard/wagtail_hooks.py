@@ -23,13 +23,12 @@ from wagtail_modeladmin.views import EditView, IndexView
 from extranet.members.models import Membership, Organisation, User
 from extranet.members.people import profile_of
 from extranet.members.permissions import (
-    administered_initiative_ids,
+    administered_initiatives,
     people_with_visible_data,
     without_blocked_people,
 )
 from extranet.members.services import MembershipError, membership_role_change
 from extranet.members.templatetags.cabinet_tags import NAV_LINKS_HOOK
-from initiatives.models import InitiativePage
 
 from . import admin_panel  # noqa: F401  (registers the Wagtail dashboard's summary panel)
 from .permissions import (
@@ -300,13 +299,9 @@ def portal_admin_nav_links(user):
             else _("E-mails")
         )
         links.append((label, reverse("dashboard:emails")))
-    elif administered_initiative_ids(user):
+    else:
         # An initiative admin's own indicators (the portal admin reaches all from one page).
-        for slug, title in (
-            InitiativePage.objects.filter(pk__in=administered_initiative_ids(user))
-            .order_by("title")
-            .values_list("slug", "title")
-        ):
+        for title, slug in administered_initiatives(user):
             links.append(
                 (
                     _("Indicators: %(initiative)s") % {"initiative": title},

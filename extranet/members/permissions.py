@@ -52,14 +52,18 @@ def _viewer_memberships(user) -> tuple[frozenset[int], frozenset[int]]:
 
         rows = list(
             Membership.objects.filter(user=user, status=Membership.Status.APPROVED).values_list(
-                "initiative_id", "role"
+                "initiative_id", "role", "initiative__slug", "initiative__title"
             )
         )
         cached = (
-            frozenset(i for i, _role in rows),
-            frozenset(i for i, role in rows if role == Membership.Role.ADMIN),
+            frozenset(row[0] for row in rows),
+            frozenset(row[0] for row in rows if row[1] == Membership.Role.ADMIN),
         )
         user._membership_sets = cached
+        # The administered initiatives' slugs and titles, for the account menu's links.
+        user._administered = sorted(
+            (title, slug) for _pk, role, slug, title in rows if role == Membership.Role.ADMIN
+        )
     return cached
 
 
@@ -81,6 +85,15 @@ def administered_initiative_ids(user) -> frozenset[int]:
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     return _viewer_memberships(user)[1]
+
+
+def administered_initiatives(user) -> list[tuple[str, str]]:
+    """(title, slug) of the initiatives ``user`` administers, by title; read with the
+    membership sets, once per request."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    _viewer_memberships(user)
+    return user._administered
 
 
 def is_editor(user) -> bool:
