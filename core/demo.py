@@ -21,6 +21,7 @@ then makes nothing (the whole command is one transaction, so a step is never hal
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import random
 from dataclasses import dataclass, field
@@ -77,10 +78,27 @@ PRESETS: dict[str, Volumes] = {
 }
 
 
+@contextlib.contextmanager
+def dated_as_given(model, *names: str):
+    """Inside the block, ``bulk_create`` keeps the dates given for the ``auto_now_add`` fields
+    ``names`` of ``model`` instead of stamping "now" (a bulk step writes a history). The
+    fields are restored on leaving, also on error."""
+    fields = [model._meta.get_field(name) for name in names]
+    saved = [field.auto_now_add for field in fields]
+    try:
+        for field in fields:
+            field.auto_now_add = False
+        yield
+    finally:
+        for field, value in zip(fields, saved, strict=True):
+            field.auto_now_add = value
+
+
 @dataclass(frozen=True)
 class LargePerson:
     name: str  # "Фамилия Имя", as a profile shows it
     organisation: str
+    email: str
 
 
 @dataclass

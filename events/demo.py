@@ -13,19 +13,26 @@ Idempotent like every seeder: kinds are found by slug (then name), events by slu
 event that has none. ``--scale N`` (N > 1) adds simpler generated events, N × 30 in all.
 
 This public app imports nothing from the extranet: the demo members are found through the
-``events.extensions`` hooks the members app registers.
+``events.extensions`` hooks the members app registers, and who was a member when through the
+members seeder's ``ctx.member_since`` (people register only once they are members).
+
+``--scale large`` adds ``ctx.volumes.events`` events over the preset's months and the next
+two, with registrations of the generated members, attendance and ratings
+(:func:`seed_large_events`).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import random
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from core.demo import DemoContext
+from core.demo import BATCH_SIZE, DemoContext
 
 from .extensions import member_initiative_ids, registrant_details
 from .models import (
@@ -686,6 +693,8 @@ def seed_registrations(ctx: DemoContext) -> None:
         if not people_here:
             continue
         _register(ctx, event, spec, people_here, number=number, now=now)
+    if ctx.volumes is not None:
+        ctx.later(seed_large_events)
 
 
 @dataclass
@@ -718,8 +727,10 @@ def _register(ctx: DemoContext, event: EventPage, spec: DemoEvent, users, *, num
     ended = event.has_ended(now)
     # Each event starts at a different member so the lists differ between events.
     offset = number * 3
-    chosen = [users[(offset + i) % len(users)] for i in range(min(spec.registrations, len(users)))]
     registered_at = min(event.starts_at - datetime.timedelta(days=10), now)
+    # Only who was a member when registering (everyone, if nobody was).
+    users = ctx.members_by(users, registered_at, event.initiative_id)
+    chosen = [users[(offset + i) % len(users)] for i in range(min(spec.registrations, len(users)))]
     rows = []
     for i, user in enumerate(chosen):
         details = registrant_details(user)
@@ -787,3 +798,158 @@ def _register(ctx: DemoContext, event: EventPage, spec: DemoEvent, users, *, num
         )
     for _ in Feedback.objects.bulk_create(ratings):
         ctx.count("event ratings", True)
+
+
+# --- --scale large ------------------------------------------------------------------------------
+
+LARGE_TITLES = {
+    "seminar": "Семинар «{topic}»",
+    "round-table": "Круглый стол «{topic}»",
+    "working-meeting": "Рабочая встреча: {topic}",
+    "internal-conference": "Конференция участников кластера: {topic}",
+    "external-conference": "Внешняя конференция «{topic}»",
+    "exhibition": "Выставка «{topic}»",
+    "business-mission": "Бизнес-миссия: {topic}",
+}
+LARGE_TOPICS = (
+    "экспорт продукции",
+    "цифровизация производства",
+    "сертификация изделий",
+    "зелёная экономика",
+    "подготовка кадров",
+    "гранты и софинансирование",
+    "испытания и лаборатории",
+    "логистика и закупки",
+)
+RATINGS = (5, 5, 4, 5, 4, 3, 4, 5, 2, 4)
+
+
+def seed_large_events(ctx: DemoContext) -> None:
+    """``ctx.volumes.events`` events from ``months`` ago to two months ahead (the
+    initiatives' and the platform's, every kind, a few cancelled), each with registrations
+    of generated members who were members by then, attendance for those over and ratings
+    from about half of who came. Pages are added one by one (a Wagtail page is not
+    bulk-created), without revisions; registrations and ratings in bulk. Made once."""
+    roster = ctx.objects.get("large_roster")
+    index = ctx.objects.get("event_index")
+    if roster is None or not roster.members or index is None:
+        return
+    if EventPage.objects.child_of(index).filter(slug__startswith="load-").exists():
+        return
+    volumes = ctx.volumes
+    rng = random.Random(5017)
+    now = ctx.now
+    kinds = {kind.slug: kind for kind in EventKind.objects.all()}
+    kind_list = [kinds[slug] for slug, _name in KINDS if slug in kinds] or list(kinds.values())
+    initiatives = list(ctx.objects.get("initiatives", {}).values())
+    zone = ZoneInfo(DEFAULT_TIME_ZONE)
+    first_day = timezone.localdate(now, zone) - datetime.timedelta(days=volumes.days)
+    span = volumes.days + 60
+    approved_times = {key: [row[2] for row in rows] for key, rows in roster.by_initiative.items()}
+    all_times = [row[2] for row in roster.members]
+    pages = []
+    for n in range(volumes.events):
+        kind = kind_list[n % len(kind_list)]
+        # The golden ratio's multiples spread any number of events evenly over the span.
+        day = first_day + datetime.timedelta(days=int(span * ((n * 0.6180339887) % 1)))
+        starts = datetime.datetime(
+            day.year, day.month, day.day, 9 + n % 7, 0 if n % 2 else 30, tzinfo=zone
+        )
+        initiative = initiatives[n % len(initiatives)] if initiatives and n % 4 else None
+        online = (EventPage.Format.OFFLINE, EventPage.Format.ONLINE, EventPage.Format.HYBRID)[n % 3]
+        page = EventPage(
+            title=LARGE_TITLES.get(kind.slug, "{topic}").format(
+                topic=LARGE_TOPICS[n % len(LARGE_TOPICS)]
+            )
+            + f" ({day:%d.%m.%Y})",
+            slug=f"load-{n + 1}",
+            intro="Мероприятие для нагрузочных испытаний индикаторов.",
+            initiative=initiative,
+            kind=kind,
+            format=online,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2 + n % 3),
+            venue=MINSK[0] if online != EventPage.Format.ONLINE else "",
+            address=MINSK[1] if online != EventPage.Format.ONLINE else "",
+            online_url=f"https://meet.example.org/load-{n + 1}"
+            if online != EventPage.Format.OFFLINE
+            else "",
+            organisers="ЦКиИР",
+            audience=(
+                EventPage.Audience.MEMBERS
+                if initiative is not None and n % 5 == 1
+                else EventPage.Audience.EVERYONE
+            ),
+            cancelled=n % 29 == 7,
+            in_plan=n % 9 != 4,
+            plan_participants=PARTICIPANTS,
+            plan_results="Участники кластера обменялись опытом и договорились о проектах.",
+        )
+        page.live = True
+        page.first_published_at = page.last_published_at = starts - datetime.timedelta(days=30)
+        index.add_child(instance=page)
+        pages.append(page)
+    ctx.add("events", len(pages))
+
+    made_registrations = made_ratings = 0
+    by_pk = {page.pk: page for page in pages}
+    rows: list[Registration] = []
+    for number, page in enumerate(pages):
+        registered_at = page.starts_at - datetime.timedelta(days=rng.uniform(1, 20))
+        key = page.initiative_id
+        members = roster.by_initiative.get(key, []) if key else roster.members
+        times = approved_times.get(key, []) if key else all_times
+        eligible = members[: bisect.bisect_right(times, registered_at)]
+        if not eligible:
+            continue
+        wanted = rng.randint(volumes.registrations_per_event // 5, volumes.registrations_per_event)
+        people = {row[0] for row in rng.sample(eligible, min(wanted, len(eligible)))}
+        ended = page.has_ended(now)
+        for i, user_id in enumerate(sorted(people)):
+            person = roster.people[user_id]
+            at = min(registered_at + datetime.timedelta(minutes=37 * i), now)
+            registration = Registration(
+                event_id=page.pk,
+                user_id=user_id,
+                name=person.name,
+                email=person.email,
+                organisation=person.organisation,
+                status=Registration.Status.CONFIRMED,
+                created_at=at,
+                queued_at=at,
+                confirmed_at=at,
+                attended=(rng.random() < 0.78) if ended and not page.cancelled else None,
+            )
+            if page.cancelled:
+                registration.status = Registration.Status.CANCELLED
+                registration.cancelled_at = min(page.starts_at - datetime.timedelta(days=1), now)
+            rows.append(registration)
+        if len(rows) >= BATCH_SIZE or number == len(pages) - 1:
+            made_registrations += len(rows)
+            made_ratings += _large_rows_save(rows, rng, by_pk)
+            rows = []
+    ctx.add("event registrations", made_registrations)
+    ctx.add("event ratings", made_ratings)
+
+
+def _large_rows_save(rows: list[Registration], rng, pages: dict) -> int:
+    """Save a batch of registrations, then the ratings of about half of who came."""
+    Registration.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    ratings = []
+    for registration in rows:
+        if not registration.attended or rng.random() >= 0.55:
+            continue
+        event = pages[registration.event_id]
+        ratings.append(
+            Feedback(
+                registration_id=registration.pk,
+                event_id=registration.event_id,
+                rating=RATINGS[rng.randrange(len(RATINGS))],
+                comment=COMMENTS[rng.randrange(len(COMMENTS))],
+                created_at=min(
+                    event.ends_at + datetime.timedelta(hours=rng.uniform(1, 72)), timezone.now()
+                ),
+            )
+        )
+    Feedback.objects.bulk_create(ratings, batch_size=BATCH_SIZE)
+    return len(ratings)

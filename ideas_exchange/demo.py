@@ -9,18 +9,24 @@ seeder has put people into the initiatives: authors, commenters and partners are
 members (found through this app's ``extensions`` hooks, which the members app registers), so
 the ideas carry their organisations.
 
-This public app imports nothing from the extranet.
+This public app imports nothing from the extranet; who was a member when comes from the
+members seeder (``ctx.member_since``): authors, commenters and partners were members by then.
+
+``--scale large`` adds ``ctx.volumes.ideas`` ideas by generated members over the preset's
+months, with discussions, partners and stages (:func:`seed_large_ideas`), in bulk.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import random
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from core.demo import DemoContext
+from core.demo import BATCH_SIZE, LARGE_EMAIL_DOMAIN, DemoContext
 
 from .extensions import author_details, member_initiative_ids
 from .models import Idea, IdeaComment, IdeasExchangePage, IdeaStageChange, Partnership
@@ -365,6 +371,8 @@ def _pick(users: list, number: int, avoid=()):
 def seed_ideas(ctx: DemoContext) -> None:
     """The ideas that are missing, with their comments, partners and stages."""
     initiatives = ctx.objects.get("initiatives", {})
+    if ctx.volumes is not None:
+        ctx.later(seed_large_ideas)
     members = _Members(initiatives)
     if not members.of(None):
         ctx.log("ideas: no demo members yet, no ideas made")
@@ -382,9 +390,11 @@ def seed_ideas(ctx: DemoContext) -> None:
 
 
 def _make(ctx, spec: DemoIdea, *, number, members, initiatives, now) -> Idea:
-    authors = members.of(spec.initiative) or members.of(None)
-    author = _pick(authors, number * 2)
     posted = now - datetime.timedelta(days=spec.days_ago, hours=number)
+    initiative_id = initiatives[spec.initiative].pk if spec.initiative else None
+    # Authors, commenters and partners were members by then (the members seeder's dates).
+    authors = members.of(spec.initiative) or members.of(None)
+    author = _pick(ctx.members_by(authors, posted, initiative_id), number * 2)
     idea = Idea.objects.create(
         kind=spec.kind,
         title=spec.title,
@@ -404,22 +414,31 @@ def _make(ctx, spec: DemoIdea, *, number, members, initiatives, now) -> Idea:
     # Commenters: members who may see it (the initiative's own for members-only ideas).
     pool = members.of(spec.initiative) if spec.visibility == MEMBERS else members.of(None)
     for n, text in enumerate(spec.comments):
-        commenter = _pick(pool, number + n * 3 + 1, avoid=[author]) if n % 3 != 2 else author
+        written = posted + datetime.timedelta(hours=5 + n * 7)
+        ready = ctx.members_by(pool, written, initiative_id if spec.visibility == MEMBERS else None)
+        commenter = (
+            _pick(ready, number + n * 3 + 1, avoid=[author])
+            or _pick(pool, number + n * 3 + 1, avoid=[author])
+            if n % 3 != 2
+            else author
+        )
         IdeaComment.objects.create(
             idea=idea,
-            author=commenter,
+            author=commenter or author,
             text=text,
-            created_at=posted + datetime.timedelta(hours=5 + n * 7),
+            created_at=written,
         )
     accepted = 0
     partner_pool = members.others(spec.initiative) or members.of(None)
     taken = [author]
     for n, (role, accept) in enumerate(spec.partners):
-        partner = _pick(partner_pool, number + n * 5, avoid=taken)
+        asked = posted + datetime.timedelta(days=1 + n)
+        partner = _pick(ctx.members_by(partner_pool, asked), number + n * 5, avoid=taken) or _pick(
+            partner_pool, number + n * 5, avoid=taken
+        )
         if partner is None:
             break
         taken.append(partner)
-        asked = posted + datetime.timedelta(days=1 + n)
         Partnership.objects.create(
             idea=idea,
             user=partner,
@@ -467,3 +486,213 @@ def _stages(idea: Idea, spec: DemoIdea, *, author, posted) -> None:
             for n, stage in enumerate(steps)
         ]
     )
+
+
+# --- --scale large ------------------------------------------------------------------------------
+
+LARGE_SUBJECTS = (
+    ("лабораторное оборудование", "биотехнологии"),
+    ("испытания композитов", "композиты"),
+    ("корма для аквакультуры", "аквакультура"),
+    ("переработка отходов", "зелёная экономика"),
+    ("подготовка кадров", "образование"),
+    ("совместная закупка сырья", "закупки"),
+    ("сертификация продукции", "сертификация"),
+    ("выход на экспорт", "экспорт"),
+    ("цифровизация учёта", "цифровизация"),
+    ("энергосбережение", "энергетика"),
+)
+LARGE_KIND_TITLES = {
+    R: "Ищем партнёра: {subject}",
+    OF: "Предлагаем: {subject}",
+    P: "Проект: {subject}",
+}
+LARGE_COMMENTS = (
+    "Интересно, напишу вам в личные сообщения.",
+    "У нас есть опыт в этой теме, готовы обсудить.",
+    "Какие сроки?",
+    "Поддерживаю, давно нужно.",
+    "Уточните, пожалуйста, объём работ.",
+)
+
+
+def seed_large_ideas(ctx: DemoContext) -> None:
+    """``ctx.volumes.ideas`` requests, offers and projects by generated members (most in
+    their initiative, some platform-wide), each posted while its author was a member; about
+    half discussed (replies one level deep), projects with partners from elsewhere (accepted,
+    waiting or declined) and their stages dated in order; a few closed, waiting for
+    moderation or hidden. Bulk-created (so not in the search index); made once."""
+    roster = ctx.objects.get("large_roster")
+    if roster is None or not roster.members:
+        return
+    if Idea.objects.filter(author__email__endswith=f"@{LARGE_EMAIL_DOMAIN}").exists():
+        return
+    from taggit.models import Tag
+
+    rng = random.Random(5018)
+    now = ctx.now
+    members = roster.members  # in approval order
+    approved_times = {None: [row[2] for row in members]}
+    for key, rows in roster.by_initiative.items():
+        approved_times[key] = [row[2] for row in rows]
+    tags = {}
+    for _subject, name in LARGE_SUBJECTS:
+        tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+        tags[name] = tag.pk
+
+    def member_by(when, *, initiative_id=None, besides=()):
+        """A random person who was a member (of ``initiative_id``) at ``when``, or None."""
+        rows = roster.by_initiative.get(initiative_id, []) if initiative_id else members
+        ready = bisect.bisect_right(approved_times.get(initiative_id, []), when)
+        for _ in range(5):
+            if not ready:
+                return None
+            user_id = rows[rng.randrange(ready)][0]
+            if user_id not in besides:
+                return user_id
+        return None
+
+    ideas = []
+    for n in range(ctx.volumes.ideas):
+        author_id, initiative_id, since = members[rng.randrange(len(members))]
+        posted = since + (now - since) * rng.random()
+        kind = (R, OF, P)[rng.randrange(3)]
+        subject, _tag = LARGE_SUBJECTS[n % len(LARGE_SUBJECTS)]
+        platform_wide = rng.random() < 0.25
+        visibility = (PUBLIC, PUBLIC, PUBLIC, REGISTERED, MEMBERS)[rng.randrange(5)]
+        if platform_wide and visibility == MEMBERS:
+            visibility = REGISTERED
+        moderation = Idea.Moderation.APPROVED
+        draw = rng.random()
+        if draw < 0.03:
+            moderation = Idea.Moderation.PENDING
+        elif draw < 0.05:
+            moderation = Idea.Moderation.HIDDEN
+        ideas.append(
+            Idea(
+                kind=kind,
+                title=f"{LARGE_KIND_TITLES[kind].format(subject=subject)} (№ {n + 1})",
+                summary=f"Участник кластера о теме «{subject}»: условия и сроки обсудим.",
+                text="Подробности — в обсуждении и в личных сообщениях.",
+                author_id=author_id,
+                organisation_name=roster.people[author_id].organisation,
+                initiative_id=None if platform_wide else initiative_id,
+                visibility=visibility,
+                stage=Idea.Stage.SEEKING if kind == P else "",
+                moderation=moderation,
+                moderated_at=posted + datetime.timedelta(hours=3)
+                if moderation != Idea.Moderation.PENDING
+                else None,
+                created_at=posted,
+                published_at=posted if moderation == Idea.Moderation.APPROVED else None,
+            )
+        )
+    Idea.objects.bulk_create(ideas, batch_size=BATCH_SIZE)
+    TaggedIdea = Idea.tags.through
+    TaggedIdea.objects.bulk_create(
+        [
+            TaggedIdea(
+                content_object_id=idea.pk, tag_id=tags[LARGE_SUBJECTS[n % len(LARGE_SUBJECTS)][1]]
+            )
+            for n, idea in enumerate(ideas)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+
+    comments, partnerships, stages = [], [], []
+    for idea in ideas:
+        if idea.moderation != Idea.Moderation.APPROVED:
+            if idea.kind == P:  # a project's first stage is recorded when it is posted
+                stages.append(
+                    IdeaStageChange(
+                        idea_id=idea.pk,
+                        stage=idea.stage,
+                        changed_by_id=idea.author_id,
+                        changed_at=idea.created_at,
+                    )
+                )
+            continue
+        # Members-only ideas are discussed by the initiative's members.
+        circle = idea.initiative_id if idea.visibility == MEMBERS else None
+        written = idea.created_at
+        if rng.random() < 0.5:
+            for _ in range(rng.randint(1, 5)):
+                written = min(now, written + (now - written) * rng.random() * 0.1)
+                user_id = member_by(written, initiative_id=circle, besides=(idea.author_id,))
+                if user_id is None:
+                    continue
+                comments.append(
+                    IdeaComment(
+                        idea_id=idea.pk,
+                        author_id=user_id,
+                        text=LARGE_COMMENTS[rng.randrange(len(LARGE_COMMENTS))],
+                        created_at=written,
+                    )
+                )
+            idea.status = Idea.Status.DISCUSSION
+        if idea.kind == P:
+            accepted = _large_partners(idea, rng, now, member_by, partnerships, roster)
+            reached = ([Idea.Stage.IDEA, Idea.Stage.SEEKING] if not accepted else STAGE_ORDER)[
+                : 2 + min(accepted, 3)
+            ]
+            idea.stage = reached[-1]
+            steps = len(reached)
+            for n, stage in enumerate(reached):
+                stages.append(
+                    IdeaStageChange(
+                        idea_id=idea.pk,
+                        stage=stage,
+                        changed_by_id=idea.author_id,
+                        changed_at=idea.created_at + (now - idea.created_at) * n / (steps + 1),
+                    )
+                )
+            if accepted:
+                idea.status = Idea.Status.PARTNERS_FOUND
+        if rng.random() < 0.1 and now - idea.created_at > datetime.timedelta(days=120):
+            idea.status = Idea.Status.CLOSED
+            idea.closed_at = idea.created_at + datetime.timedelta(days=90)
+    IdeaComment.objects.bulk_create(comments, batch_size=BATCH_SIZE)
+    Partnership.objects.bulk_create(partnerships, batch_size=BATCH_SIZE)
+    IdeaStageChange.objects.bulk_create(stages, batch_size=BATCH_SIZE)
+    Idea.objects.bulk_update(ideas, ["status", "stage", "closed_at"], batch_size=500)
+    ctx.add("ideas", len(ideas))
+    ctx.add("idea comments", len(comments))
+    ctx.add("idea partnerships", len(partnerships))
+
+
+def _large_partners(idea, rng, now, member_by, partnerships, roster) -> int:
+    """Zero to four requests to join the project from members elsewhere; the accepted count."""
+    accepted = 0
+    taken = {idea.author_id}
+    asked = idea.created_at
+    for _ in range(rng.randint(0, 4)):
+        asked = min(now, asked + (now - asked) * rng.random() * 0.2)
+        user_id = member_by(asked, besides=taken)
+        if user_id is None:
+            continue
+        taken.add(user_id)
+        draw = rng.random()
+        decided = min(now, asked + datetime.timedelta(days=rng.uniform(0.5, 10)))
+        status = Partnership.Status.PENDING
+        if decided < now and draw < 0.55:
+            status = Partnership.Status.ACCEPTED
+            accepted += 1
+        elif decided < now and draw < 0.75:
+            status = Partnership.Status.DECLINED
+        partnerships.append(
+            Partnership(
+                idea_id=idea.pk,
+                user_id=user_id,
+                organisation_name=roster.people[user_id].organisation,
+                role=(
+                    Partnership.Role.PARTNER,
+                    Partnership.Role.SUPPLIER,
+                    Partnership.Role.RESEARCH,
+                )[rng.randrange(3)],
+                note="Готовы участвовать.",
+                status=status,
+                created_at=asked,
+                decided_at=None if status == Partnership.Status.PENDING else decided,
+            )
+        )
+    return accepted

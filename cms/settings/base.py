@@ -50,6 +50,7 @@ DEMO_SEEDERS = [
     "extranet.chat.demo.seed",
     "events.demo.seed",
     "ideas_exchange.demo.seed",
+    "extranet.dashboard.demo.seed",
 ]
 
 INSTALLED_APPS = [

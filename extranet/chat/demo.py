@@ -11,25 +11,31 @@ demo data passes the same rules as people's own; their dates are then moved into
 The missed-message check is told these were mailed already (``notified_through_id``), so
 seeding sends no e-mail. Idempotent: a conversation that has messages is left alone, and the
 message to everyone is found by its text.
+
+``--scale large`` adds ``ctx.volumes.messages`` messages in ``ctx.volumes.conversations``
+conversations between generated members of the same initiative (:func:`seed_large_chat`),
+with the read state, unread counts and inboxes the chat keeps, in bulk.
 """
 
 from __future__ import annotations
 
 import io
+import random
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
-from core.demo import DemoContext
+from core.demo import BATCH_SIZE, LARGE_EMAIL_DOMAIN, DemoContext
 from core.uploads import upload_check
 from extranet.members.demo import PORTAL_ADMIN_EMAIL
+from initiatives.features import Service, service_enabled
 
 from . import broadcasts, services
-from .models import Broadcast, Conversation, Message, MessageAttachment, Participant
+from .models import Broadcast, Conversation, Inbox, Message, MessageAttachment, Participant
 
 DEMO_MEMBER = "member1.gorki@example.com"
 ME, THEM = "me", "them"
@@ -178,6 +184,8 @@ def seed_chat(ctx: DemoContext) -> None:
         other = User.objects.filter(email=spec.email).first()
         if other is not None:
             _seed_conversation(ctx, member, other, spec)
+    if ctx.volumes is not None:
+        ctx.later(seed_large_chat)
 
 
 def _seed_broadcast(ctx: DemoContext, sender) -> None:
@@ -239,4 +247,193 @@ def _told_already(conversation_ids) -> None:
     )
     Participant.objects.filter(conversation_id__in=conversation_ids).update(
         notified_through_id=Subquery(newest)
+    )
+
+
+# --- --scale large ------------------------------------------------------------------------------
+
+LARGE_LINES = (
+    "Добрый день! Удобно созвониться завтра?",
+    "Да, после обеда.",
+    "Пересылаю данные по заявке, посмотрите, пожалуйста.",
+    "Спасибо, посмотрю сегодня.",
+    "Когда будет протокол встречи?",
+    "Отправил на почту.",
+    "Договорились, до связи.",
+    "Можем предоставить оборудование на следующей неделе.",
+    "Нужна консультация по сертификации, подскажете?",
+    "Хорошо, подготовлю коммерческое предложение.",
+    "Уточните, пожалуйста, объём партии.",
+    "Отлично, так и сделаем.",
+)
+
+
+def seed_large_chat(ctx: DemoContext) -> None:
+    """Conversations between generated members of one initiative (with its chat on), each
+    begun once both were members; their messages spread from then to now in short bursts,
+    ids in time order as the chat stores them; both people's read state (one conversation in
+    ten ends with what the recipient has not read), unread counts and inboxes to match; the
+    missed-message check counts them as mailed. Bulk-created; made once."""
+    roster = ctx.objects.get("large_roster")
+    if roster is None or not roster.members:
+        return
+    if Conversation.objects.filter(user_a__email__endswith=f"@{LARGE_EMAIL_DOMAIN}").exists():
+        return
+    volumes = ctx.volumes
+    rng = random.Random(5016)
+    now = ctx.now
+    chat_on = {
+        initiative.pk
+        for initiative in ctx.objects.get("initiatives", {}).values()
+        if service_enabled(initiative, Service.CHAT)
+    }
+    members = [row for row in roster.members if row[1] in chat_on]
+    if not members:
+        return
+    pairs: dict[tuple[int, int], datetime] = {}
+    attempts = 0
+    while len(pairs) < volumes.conversations and attempts < volumes.conversations * 5:
+        attempts += 1
+        a_id, initiative_id, a_since = members[rng.randrange(len(members))]
+        peers = roster.by_initiative[initiative_id]
+        b_id, _initiative, b_since = peers[rng.randrange(len(peers))]
+        pair = (min(a_id, b_id), max(a_id, b_id))
+        begun = max(a_since, b_since) + timedelta(hours=rng.uniform(1, 24 * 30))
+        if a_id == b_id or pair in pairs or begun >= now - timedelta(hours=1):
+            continue
+        pairs[pair] = begun
+    specs = sorted(pairs.items(), key=lambda item: item[1])
+    if not specs:
+        return
+
+    # Messages per conversation: a few long ones, many short (log-normal shares).
+    weights = [rng.lognormvariate(0, 1) for _ in specs]
+    scale = volumes.messages / sum(weights)
+    counts = [max(1, round(w * scale)) for w in weights]
+    counts[-1] = max(1, counts[-1] + volumes.messages - sum(counts))
+    times: list[list[float]] = []
+    for (_pair, begun), count in zip(specs, counts, strict=True):
+        start, end = begun.timestamp(), now.timestamp()
+        stamps = []
+        while len(stamps) < count:
+            # A burst: a few messages minutes apart at a random moment of the conversation.
+            moment = rng.uniform(start, end)
+            for _ in range(min(rng.randint(1, 8), count - len(stamps))):
+                if moment >= end:
+                    break
+                stamps.append(moment)
+                moment += rng.uniform(20, 900)
+        stamps.sort()
+        times.append(stamps)
+
+    conversations = [
+        Conversation(
+            user_a_id=a,
+            user_b_id=b,
+            created_at=datetime.fromtimestamp(stamps[0], tz=UTC),
+        )
+        for ((a, b), _begun), stamps in zip(specs, times, strict=True)
+    ]
+    Conversation.objects.bulk_create(conversations, batch_size=BATCH_SIZE)
+
+    # In time order across all conversations, window by window, so ids follow the dates.
+    state = [_Thread() for _ in specs]
+    pointer = [0] * len(specs)
+    window = 10 * 24 * 3600
+    edge = min(stamps[0] for stamps in times)
+    made = 0
+    while edge <= now.timestamp():
+        edge += window
+        due = []
+        for index, stamps in enumerate(times):
+            stop = pointer[index]
+            while stop < len(stamps) and stamps[stop] < edge:
+                due.append((stamps[stop], index))
+                stop += 1
+            pointer[index] = stop
+        due.sort()
+        for chunk_start in range(0, len(due), BATCH_SIZE):
+            chunk = due[chunk_start : chunk_start + BATCH_SIZE]
+            messages = []
+            for stamp, index in chunk:
+                (a, b), _begun = specs[index]
+                thread = state[index]
+                # The other person answers more often than not.
+                if thread.next_sender and rng.random() < 0.35:
+                    sender = thread.next_sender
+                elif thread.next_sender:
+                    sender = a if thread.next_sender == b else b
+                else:
+                    sender = rng.choice((a, b))
+                thread.next_sender = sender
+                messages.append(
+                    Message(
+                        conversation_id=conversations[index].pk,
+                        sender_id=sender,
+                        body=LARGE_LINES[rng.randrange(len(LARGE_LINES))],
+                        created_at=datetime.fromtimestamp(stamp, tz=UTC),
+                    )
+                )
+            Message.objects.bulk_create(messages)
+            made += len(messages)
+            for (_stamp, index), message in zip(chunk, messages, strict=True):
+                state[index].add(message)
+    _large_read_state(rng, specs, conversations, state)
+    ctx.add("chat conversations", len(conversations))
+    ctx.add("chat messages", made)
+
+
+@dataclass
+class _Thread:
+    """What the read state of one generated conversation needs from its messages."""
+
+    next_sender: int = 0  # while generating: who wrote the last message
+    last_id: int = 0
+    last_at: datetime | None = None
+    run_sender: int = 0  # who wrote the newest messages, ``run`` of them in a row
+    run: int = 0
+    before_run: int = 0  # the id of the newest message before that run
+
+    def add(self, message: Message) -> None:
+        if message.sender_id == self.run_sender:
+            self.run += 1
+        else:
+            self.before_run, self.run_sender, self.run = self.last_id, message.sender_id, 1
+        self.last_id, self.last_at = message.pk, message.created_at
+
+
+def _large_read_state(rng, specs, conversations, state) -> None:
+    """Each conversation's newest message; each person's read position and unread count
+    (one conversation in ten ends with messages its recipient has not read); each person's
+    inbox (their unread total, the newest message of their stream)."""
+    participants = []
+    unread_total: dict[int, int] = {}
+    newest: dict[int, int] = {}
+    for ((a, b), _begun), conversation, thread in zip(specs, conversations, state, strict=True):
+        conversation.last_message_id = thread.last_id
+        conversation.last_message_at = thread.last_at
+        unread = thread.run if rng.random() < 0.1 else 0
+        for user_id in (a, b):
+            behind = unread if user_id != thread.run_sender else 0
+            participants.append(
+                Participant(
+                    conversation_id=conversation.pk,
+                    user_id=user_id,
+                    last_read_id=thread.before_run if behind else thread.last_id,
+                    unread=behind,
+                    notified_through_id=thread.last_id,
+                )
+            )
+            unread_total[user_id] = unread_total.get(user_id, 0) + behind
+            newest[user_id] = max(newest.get(user_id, 0), thread.last_id)
+    Conversation.objects.bulk_update(
+        conversations, ["last_message", "last_message_at"], batch_size=500
+    )
+    Participant.objects.bulk_create(participants, batch_size=BATCH_SIZE)
+    Inbox.objects.bulk_create(
+        [
+            Inbox(user_id=user_id, unread_total=unread_total[user_id], last_message_id=last)
+            for user_id, last in newest.items()
+        ],
+        batch_size=BATCH_SIZE,
     )

@@ -9,10 +9,16 @@ extranet.feed.services and the files through upload_check, so demo data passes t
 checks as members' own. Idempotent: a post is found by its text within its initiative and
 made only when missing (with its comments and files). ``--scale N`` (N > 1) adds simpler
 generated posts (bulk-created, no files) up to N × 20 per initiative: 1,000 at ``--scale 50``.
+A post or comment goes to someone who was a member on its date (the members seeder's
+``member_since``), when there is one.
+
+``--scale large`` adds ``ctx.volumes.posts`` posts over the generated members' time as members
+(:func:`seed_large_posts`), a third of them with comments.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -20,7 +26,7 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from core.demo import DemoContext
+from core.demo import BATCH_SIZE, LARGE_EMAIL_DOMAIN, DemoContext
 from core.text import clean_text
 from core.uploads import upload_check
 from extranet.members.models import Membership
@@ -530,7 +536,9 @@ def seed_feeds(ctx: DemoContext) -> None:
     for initiative in ctx.objects.get("initiatives", {}).values():
         if not service_enabled(initiative, Service.FEED):
             continue
-        _People(initiative).seed(ctx)
+        _People(initiative, ctx).seed(ctx)
+    if ctx.volumes is not None:
+        ctx.later(seed_large_posts)
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -540,6 +548,7 @@ def _same_name(a: str, b: str) -> bool:
 @dataclass
 class _People:
     initiative: object
+    ctx: DemoContext = field(default_factory=DemoContext)
     members: list = field(default_factory=list)
     admins: list = field(default_factory=list)
     turn: int = 0
@@ -558,15 +567,23 @@ class _People:
         if not self.members:
             self.members = list(self.admins)
 
-    def next_member(self, *, besides=None):
-        for _ in range(len(self.members)):
-            user = self.members[self.turn % len(self.members)]
-            self.turn += 1
-            if user != besides or len(self.members) == 1:
-                return user
+    def _member_at(self, user, when) -> bool:
+        since = self.ctx.member_since(user.pk, self.initiative.pk)
+        return when is None or since is None or since <= when
+
+    def next_member(self, *, besides=None, when=None):
+        """The next member in turn (who was a member at ``when``, if anyone was)."""
+        for strict in (True, False):
+            for _ in range(len(self.members)):
+                user = self.members[self.turn % len(self.members)]
+                self.turn += 1
+                if strict and not self._member_at(user, when):
+                    continue
+                if user != besides or len(self.members) == 1:
+                    return user
         return self.members[0]
 
-    def author_of(self, post: DemoPost):
+    def author_of(self, post: DemoPost, when=None):
         if post.author == ADMIN and self.admins:
             return self.admins[0]
         if isinstance(post.author, tuple):
@@ -574,11 +591,12 @@ class _People:
             for user in self.members + self.admins:
                 if _same_name(user.first_name, first) and _same_name(user.last_name, last):
                     return user
-        return self.next_member()
+        return self.next_member(when=when)
 
-    def commenter(self, author, index: int):
+    def commenter(self, author, index: int, when=None):
         everyone = [u for u in self.members + self.admins if u != author] or [author]
-        return everyone[(self.turn + index * 3) % len(everyone)]
+        ready = [u for u in everyone if self._member_at(u, when)] or everyone
+        return ready[(self.turn + index * 3) % len(ready)]
 
     # --- the posts ---
 
@@ -590,10 +608,11 @@ class _People:
         now = timezone.now()
         specs = demo_posts(initiative.slug, initiative.short_name or initiative.title)
         for spec in specs:
-            author = self.author_of(spec)
+            when = now - timedelta(days=spec.days_ago, hours=3)
+            author = self.author_of(spec, when)
             if clean_text(spec.text) in existing:
                 continue
-            self._create(ctx, spec, author, now - timedelta(days=spec.days_ago, hours=3))
+            self._create(ctx, spec, author, when)
         if ctx.scale > 1:
             self._generate(ctx, existing, now, target=POSTS_PER_SCALE * ctx.scale - len(specs))
 
@@ -618,12 +637,11 @@ class _People:
             services.post_pin(post=post, by=self.admins[0])
             Post.objects.filter(pk=post.pk).update(pinned_at=when)
         for index, text in enumerate(spec.comments):
+            written = when + timedelta(hours=2 + index * 5, minutes=17 * index)
             comment = services.comment_create(
-                post=post, author=self.commenter(author, index), text=text
+                post=post, author=self.commenter(author, index, written), text=text
             )
-            Comment.objects.filter(pk=comment.pk).update(
-                created_at=when + timedelta(hours=2 + index * 5, minutes=17 * index)
-            )
+            Comment.objects.filter(pk=comment.pk).update(created_at=written)
             ctx.count("feed comments", True)
 
     def _generate(self, ctx: DemoContext, existing: set, now, *, target: int) -> None:
@@ -638,20 +656,21 @@ class _People:
             text = template.format(short=short, n=n, topic=_TOPICS[n % len(_TOPICS)])
             if text in existing:
                 continue
+            when = now - timedelta(days=180, hours=7 * n)
             new_posts.append(
                 Post(
                     initiative=self.initiative,
-                    author=self.next_member(),
+                    author=self.next_member(when=when),
                     kind=kind,
                     text=text,
-                    created_at=now - timedelta(days=180, hours=7 * n),
+                    created_at=when,
                 )
             )
         created = Post.objects.bulk_create(new_posts, batch_size=500)
         comments = [
             Comment(
                 post=post,
-                author=self.commenter(post.author, index),
+                author=self.commenter(post.author, index, post.created_at + timedelta(hours=1)),
                 text=_GENERATED_COMMENTS[index % len(_GENERATED_COMMENTS)],
                 created_at=post.created_at + timedelta(hours=1),
             )
@@ -662,3 +681,85 @@ class _People:
         ctx.created["feed posts"] = ctx.created.get("feed posts", 0) + len(created)
         if comments:
             ctx.created["feed comments"] = ctx.created.get("feed comments", 0) + len(comments)
+
+
+# --- --scale large ------------------------------------------------------------------------------
+
+LARGE_TOPICS = [
+    *_TOPICS,
+    "биотехнологии в растениеводстве",
+    "композитная арматура",
+    "корма для аквакультуры",
+    "переработка отходов",
+    "совместная закупка сырья",
+    "испытания в лаборатории университета",
+]
+
+
+def seed_large_posts(ctx: DemoContext) -> None:
+    """``ctx.volumes.posts`` posts by the generated members of each initiative whose feed is
+    on, each dated between its author's approval and now (so the feeds grow with their
+    membership), a third of them with one to three comments by other members of the time;
+    bulk-created, no files. Made once: nothing when generated people have posted already."""
+    roster = ctx.objects.get("large_roster")
+    if roster is None or not roster.members:
+        return
+    if Post.objects.filter(author__email__endswith=f"@{LARGE_EMAIL_DOMAIN}").exists():
+        return
+    initiatives = {
+        initiative.pk: initiative
+        for initiative in ctx.objects.get("initiatives", {}).values()
+        if service_enabled(initiative, Service.FEED)
+    }
+    members = [row for row in roster.members if row[1] in initiatives]
+    if not members:
+        return
+    rng = random.Random(5015)
+    now = ctx.now
+    kinds = [NEWS, ANNOUNCEMENT, REPORT, PROPOSAL, DOCUMENT]
+    made_posts = made_comments = 0
+    remaining = ctx.volumes.posts
+    while remaining > 0:
+        batch = []
+        for _ in range(min(BATCH_SIZE, remaining)):
+            user_id, initiative_id, since = members[rng.randrange(len(members))]
+            kind = kinds[rng.randrange(len(kinds))]
+            _, template = _GENERATED[kinds.index(kind)]
+            topic = LARGE_TOPICS[rng.randrange(len(LARGE_TOPICS))]
+            short = initiatives[initiative_id].short_name or initiatives[initiative_id].title
+            batch.append(
+                Post(
+                    initiative_id=initiative_id,
+                    author_id=user_id,
+                    kind=kind,
+                    text=template.format(short=short, n=made_posts + len(batch) + 1, topic=topic),
+                    created_at=since + (now - since) * rng.random(),
+                )
+            )
+        Post.objects.bulk_create(batch)
+        remaining -= len(batch)
+        made_posts += len(batch)
+        comments = []
+        for post in batch:
+            if rng.random() >= 1 / 3:
+                continue
+            peers = roster.by_initiative[post.initiative_id]
+            written = post.created_at
+            for _ in range(rng.randint(1, 3)):
+                later = timedelta(minutes=10) + (now - written) * rng.random() * 0.05
+                written = min(now, written + later)
+                user_id, _initiative, since = peers[rng.randrange(len(peers))]
+                if since > written or user_id == post.author_id:
+                    continue  # not a member yet, or the author: fewer comments then
+                comments.append(
+                    Comment(
+                        post_id=post.pk,
+                        author_id=user_id,
+                        text=_GENERATED_COMMENTS[rng.randrange(len(_GENERATED_COMMENTS))],
+                        created_at=written,
+                    )
+                )
+        Comment.objects.bulk_create(comments, batch_size=BATCH_SIZE)
+        made_comments += len(comments)
+    ctx.add("feed posts", made_posts)
+    ctx.add("feed comments", made_comments)

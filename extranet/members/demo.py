@@ -29,7 +29,14 @@ import random
 
 from allauth.account.models import EmailAddress
 
-from core.demo import BATCH_SIZE, LARGE_EMAIL_DOMAIN, DemoContext, LargePerson, LargeRoster
+from core.demo import (
+    BATCH_SIZE,
+    LARGE_EMAIL_DOMAIN,
+    DemoContext,
+    LargePerson,
+    LargeRoster,
+    dated_as_given,
+)
 
 from .models import Invitation, Membership, Organisation, Profile, User
 from .permissions import EDITORS_GROUP, PORTAL_ADMINS_GROUP
@@ -557,10 +564,12 @@ def _large_roster_load(ctx: DemoContext) -> LargeRoster:
     """The generated people and their standing approved memberships, as stored."""
     roster = LargeRoster()
     people = User.objects.filter(email__endswith=f"@{LARGE_EMAIL_DOMAIN}")
-    for pk, first, last, organisation in people.values_list(
-        "pk", "first_name", "last_name", "profile__organisation__name"
+    for pk, email, first, last, organisation in people.values_list(
+        "pk", "email", "first_name", "last_name", "profile__organisation__name"
     ):
-        roster.people[pk] = LargePerson(name=f"{last} {first}", organisation=organisation or "")
+        roster.people[pk] = LargePerson(
+            name=f"{last} {first}", organisation=organisation or "", email=email
+        )
     members = Membership.objects.filter(
         user__in=people, status=Membership.Status.APPROVED, approved_at__isnull=False
     ).order_by("approved_at", "pk")
@@ -646,13 +655,16 @@ def seed_large_people(ctx: DemoContext) -> None:
             )
         )
         roster.people[user.pk] = LargePerson(
-            name=f"{user.last_name} {user.first_name}", organisation=organisation.name
+            name=f"{user.last_name} {user.first_name}",
+            organisation=organisation.name,
+            email=user.email,
         )
     Profile.objects.bulk_create(profiles, batch_size=BATCH_SIZE)
     ctx.add("profiles", len(profiles))
 
     memberships = _large_memberships(ctx, rng, users, initiatives, weights, roster)
-    Membership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
+    with dated_as_given(Membership, "applied_at"):
+        Membership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
     ctx.add("memberships", len(memberships))
     roster.members.sort(key=lambda row: row[2])
     for rows in roster.by_initiative.values():

@@ -156,6 +156,7 @@ def test_seeders_run_in_the_explicit_demo_seeders_order(settings):
     from core.demo import project_seeders
 
     order = [
+        "extranet.dashboard.demo.seed",
         "ideas_exchange.demo.seed",
         "events.demo.seed",
         "extranet.feed.demo.seed",
