@@ -117,7 +117,8 @@ def test_charts_data_table_period_fields_and_scope(page, site, screenshot):
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
     assert "initiative=gorki" in page.url and f"year={site['year']}" in page.url
-    assert site["gorki"].title in page.get_by_role("heading", level=1).inner_text()
+    assert site["gorki"].short_name in page.get_by_role("heading", level=1).inner_text()
+    assert site["gorki"].title in page.locator(".indicators__initiative").inner_text()
 
 
 def test_phone_width_does_not_scroll_sideways(browser, site, screenshot):

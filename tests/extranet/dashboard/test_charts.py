@@ -487,13 +487,15 @@ def test_a_bad_period_shows_its_errors(client_for, people):
 
 @pytest.mark.django_db
 def test_the_group_page_has_no_scope_switch(client_for, people, gorki):
-    """An initiative admin's page is titled with their initiative and offers no switch to
+    """An initiative admin's page is titled with their initiative (its short name, the full
+    one under it) and offers no switch to
     the platform or other initiatives (nor the targets, which the portal admin sets)."""
     html = (
         client_for(people["initiative_admin"])
         .get(f"/en/cabinet/groups/{gorki.slug}/indicators/")
         .content.decode()
     )
+    assert re.search(rf"<h1>\s*Indicators: {gorki.short_name}\s*</h1>", html)
     assert gorki.title in html
     assert 'name="initiative"' not in html
     assert "/indicators/targets/" not in html
