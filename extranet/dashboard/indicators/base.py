@@ -55,6 +55,8 @@ class Figure:
     def delta(self):
         if self.value is None or self.previous is None:
             return None
+        if type(self.value) is not type(self.previous):
+            return float(self.value) - float(self.previous)
         return self.value - self.previous
 
     @property
