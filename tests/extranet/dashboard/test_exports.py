@@ -12,7 +12,14 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from extranet.dashboard import exports
-from extranet.dashboard.indicators import Figure, Report, Scope, Section, Table
+from extranet.dashboard.indicators import (
+    Figure,
+    Report,
+    Scope,
+    Section,
+    Table,
+    indicators_report,
+)
 from extranet.dashboard.periods import Period, month_period, quarter_period, year_period
 
 YEAR = 2025
@@ -329,7 +336,16 @@ def test_portal_admin_downloads_a_table_and_the_report(client_for, people, gorki
         f'attachment; filename="indicators-platform-{YEAR}-report.xlsx"'
     )
     book = _workbook(response.content)
+    report = indicators_report(period=year_period(YEAR))
+    # One sheet per section of the real report, each with its figures and every table.
+    assert book.sheetnames == [str(section.title)[:31] for section in report.sections]
     assert "Membership" in book.sheetnames
+    for section, sheet in zip(report.sections, book.worksheets, strict=True):
+        first_column = [row[0].value for row in sheet.iter_rows()]
+        for figure in section.figures:
+            assert any(str(v).startswith(str(figure.label)) for v in first_column if v)
+        for table in section.tables:
+            assert str(table.title) in first_column
 
 
 @pytest.mark.django_db
@@ -345,3 +361,19 @@ def test_initiative_admin_downloads_their_own_only(client_for, people, gorki, po
     assert client.get(f"{other}export/members_per_initiative.csv").status_code == 403
     assert client.get(f"{other}report.xlsx").status_code == 403
     assert client.get(f"{PLATFORM}report.xlsx").status_code == 403
+
+
+@pytest.mark.django_db
+def test_every_table_of_the_real_report_downloads(client_for, people, gorki):
+    """Every table the sections make (whatever their values: counts, ratios, ratings, empty
+    cells) comes out as CSV and XLSX with its header row first."""
+    client = client_for(people["portal_admin"])
+    report = indicators_report(period=year_period(YEAR))
+    assert report.tables()
+    for table in report.tables():
+        url = f"{PLATFORM}export/{table.key}"
+        rows = _csv_rows(client.get(f"{url}.csv?period=year&year={YEAR}"))
+        assert rows[0] == [str(column) for column in table.columns], table.key
+        assert len(rows) == 1 + len(table.rows) + (1 if table.totals else 0)
+        sheet = _workbook(client.get(f"{url}.xlsx?period=year&year={YEAR}").content).active
+        assert _row(sheet, 4, len(table.columns)) == [str(c) for c in table.columns]
