@@ -12,11 +12,14 @@ create what is missing, and never overwrite what an editor may have changed sinc
 then a :class:`Volumes` (``PRESETS["large"]``: 50,000 people, 100,000 posts, 1,000,000 chat
 messages, …, dated over ``months`` months), and each app's seeder adds its share in bulk
 (``bulk_create`` in batches, one password hash for every generated account, no per-row
-signals) in a step run after the hand-written demo. Generated accounts have e-mails at
+signals) in a step given to ``ctx.bulk``: those run after the hand-written demo has been
+committed, in a transaction of their own, so that what the demo's own seeding announces
+on commit (an event's notices to its initiative's members) reaches the demo people only,
+never the generated thousands. Generated accounts have e-mails at
 ``LARGE_EMAIL_DOMAIN``; the members seeder shares who they are and since when they are members
 (:class:`LargeRoster`, in ``ctx.objects["large_roster"]``), so the public apps need not ask the
 extranet per person. Each app's bulk step runs once: it finds its own generated rows and
-then makes nothing (the whole command is one transaction, so a step is never half made).
+then makes nothing (the bulk steps share one transaction, so a step is never half made).
 """
 
 from __future__ import annotations
@@ -139,10 +142,17 @@ class DemoContext:
     created: dict[str, int] = field(default_factory=dict)
     # Steps that need what later seeders make (members joining initiatives), run at the end.
     deferred: list = field(default_factory=list)
+    # A preset's bulk steps, run after the rest is committed (see the module's docstring).
+    bulk_steps: list = field(default_factory=list)
 
     def later(self, step) -> None:
         """Run ``step(ctx)`` after every app's seeder."""
         self.deferred.append(step)
+
+    def bulk(self, step) -> None:
+        """Run ``step(ctx)`` once the hand-written demo is committed, with the other bulk
+        steps, in the order given."""
+        self.bulk_steps.append(step)
 
     def log(self, message: str) -> None:
         if self.stdout is not None:

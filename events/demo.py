@@ -694,7 +694,7 @@ def seed_registrations(ctx: DemoContext) -> None:
             continue
         _register(ctx, event, spec, people_here, number=number, now=now)
     if ctx.volumes is not None:
-        ctx.later(seed_large_events)
+        ctx.bulk(seed_large_events)
 
 
 @dataclass

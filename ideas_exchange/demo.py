@@ -372,7 +372,7 @@ def seed_ideas(ctx: DemoContext) -> None:
     """The ideas that are missing, with their comments, partners and stages."""
     initiatives = ctx.objects.get("initiatives", {})
     if ctx.volumes is not None:
-        ctx.later(seed_large_ideas)
+        ctx.bulk(seed_large_ideas)
     members = _Members(initiatives)
     if not members.of(None):
         ctx.log("ideas: no demo members yet, no ideas made")

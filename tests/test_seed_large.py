@@ -216,6 +216,28 @@ def test_a_second_run_creates_nothing(home_page, tiny):
     assert counts() == before
 
 
+@pytest.mark.django_db(transaction=True)
+def test_what_the_demo_announces_reaches_no_generated_person(tiny):
+    """With real commits: the hand-written demo's announcements (a new event to its
+    initiative's members) are sent when it commits, before the bulk steps make anyone, so
+    no generated person gets a notice or an e-mail; the demo's members do."""
+    from notifications.models import Notification
+
+    from core.models import OutgoingEmail
+    from tests.factories import ensure_home_page
+
+    ensure_home_page()
+    seed("--scale", "large")
+    people = User.objects.filter(email__endswith=GENERATED)
+    assert people.count() == tiny.users
+    assert Notification.objects.exclude(recipient__in=people).exists()
+    assert not Notification.objects.filter(recipient__in=people).exists()
+    addressed = [
+        address for to in OutgoingEmail.objects.values_list("to", flat=True) for address in to
+    ]
+    assert addressed and not [a for a in addressed if a.endswith(GENERATED)]
+
+
 def test_scale_takes_a_number_or_a_preset_name(home_page):
     """An unknown name is refused with the choices; numbers below 1 still are."""
     with pytest.raises(CommandError, match="large"):

@@ -12,6 +12,10 @@ The missed-message check is told these were mailed already (``notified_through_i
 seeding sends no e-mail. Idempotent: a conversation that has messages is left alone, and the
 message to everyone is found by its text.
 
+Before them, so that ids follow the dates, a few conversations between other members of each
+initiative over the past months (all read; bulk-created, their counters set as sending would):
+the indicators' chat activity has a history.
+
 ``--scale large`` adds ``ctx.volumes.messages`` messages in ``ctx.volumes.conversations``
 conversations between generated members of the same initiative (:func:`seed_large_chat`),
 with the read state, unread counts and inboxes the chat keeps, in bulk.
@@ -32,6 +36,7 @@ from django.utils import timezone
 from core.demo import BATCH_SIZE, LARGE_EMAIL_DOMAIN, DemoContext
 from core.uploads import upload_check
 from extranet.members.demo import PORTAL_ADMIN_EMAIL
+from extranet.members.models import Membership
 from initiatives.features import Service, service_enabled
 
 from . import broadcasts, services
@@ -173,7 +178,11 @@ def seed(ctx: DemoContext) -> None:
 
 
 def seed_chat(ctx: DemoContext) -> None:
+    if ctx.volumes is not None:
+        ctx.bulk(seed_large_chat)
     User = get_user_model()
+    # The older history first, so that message ids follow the dates as the chat's own do.
+    _seed_history(ctx)
     portal_admin = User.objects.filter(email=PORTAL_ADMIN_EMAIL).first()
     if portal_admin is not None:
         _seed_broadcast(ctx, portal_admin)
@@ -184,8 +193,75 @@ def seed_chat(ctx: DemoContext) -> None:
         other = User.objects.filter(email=spec.email).first()
         if other is not None:
             _seed_conversation(ctx, member, other, spec)
-    if ctx.volumes is not None:
-        ctx.later(seed_large_chat)
+
+
+# Per initiative with its chat on: members who talked over the past months (the demo member
+# and the colleague of the mock-up keep only the mock-up's conversations). They joined months
+# ago, far from the minimum below, so a second run a moment later makes the same choice.
+HISTORY_PAIRS = ((3, 4), (5, 6), (3, 6))
+HISTORY_MIN_DAYS = 30
+HISTORY_MESSAGES = 8
+
+
+def _seed_history(ctx: DemoContext) -> None:
+    """A few conversations between members of each initiative, dated from when both were
+    members to two weeks ago, all read; their rows (participants, inboxes, the newest
+    message) kept as ``message_send`` keeps them. A pair that has written already is left
+    alone."""
+    now = ctx.now
+    for initiative in ctx.objects.get("initiatives", {}).values():
+        if not service_enabled(initiative, Service.CHAT):
+            continue
+        users = {
+            m.user.email: m.user
+            for m in Membership.objects.filter(
+                initiative=initiative, status=Membership.Status.APPROVED
+            ).select_related("user")
+        }
+        for number, (x, y) in enumerate(HISTORY_PAIRS):
+            a = users.get(f"member{x}.{initiative.slug}@example.com")
+            b = users.get(f"member{y}.{initiative.slug}@example.com")
+            if a is None or b is None:
+                continue
+            known = [
+                since
+                for since in (
+                    ctx.member_since(a.pk, initiative.pk),
+                    ctx.member_since(b.pk, initiative.pk),
+                )
+                if since is not None
+            ]
+            begun = max(known, default=now - timedelta(days=200)) + timedelta(days=3)
+            end = now - timedelta(days=14)
+            if end - begun < timedelta(days=HISTORY_MIN_DAYS):
+                continue
+            conversation = services.conversations_ensure(user_id=a.pk, other_ids=[b.pk])[b.pk]
+            if conversation.messages.exists():
+                continue
+            step = (end - begun) / HISTORY_MESSAGES
+            messages = [
+                Message(
+                    conversation=conversation,
+                    sender=(a, b)[(n + n // 3) % 2],
+                    body=LARGE_LINES[(number * 3 + n) % len(LARGE_LINES)],
+                    created_at=begun + step * n + timedelta(minutes=7 * (n % 3)),
+                )
+                for n in range(HISTORY_MESSAGES)
+            ]
+            Message.objects.bulk_create(messages)
+            last = messages[-1]
+            Conversation.objects.filter(pk=conversation.pk).update(
+                created_at=messages[0].created_at,
+                last_message=last,
+                last_message_at=last.created_at,
+            )
+            Participant.objects.filter(conversation=conversation).update(
+                last_read_id=last.pk, unread=0, notified_through_id=last.pk
+            )
+            Inbox.objects.filter(user_id__in=[a.pk, b.pk], last_message_id__lt=last.pk).update(
+                last_message_id=last.pk
+            )
+            ctx.add("chat messages", len(messages))
 
 
 def _seed_broadcast(ctx: DemoContext, sender) -> None:

@@ -63,7 +63,7 @@ def seed(ctx: DemoContext) -> None:
     ctx.add("audience visits", made)
     _targets(ctx, year=today.year)
     if ctx.volumes is not None:
-        ctx.later(seed_large_audience)
+        ctx.bulk(seed_large_audience)
 
 
 def seed_large_audience(ctx: DemoContext) -> None:

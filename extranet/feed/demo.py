@@ -538,7 +538,7 @@ def seed_feeds(ctx: DemoContext) -> None:
             continue
         _People(initiative, ctx).seed(ctx)
     if ctx.volumes is not None:
-        ctx.later(seed_large_posts)
+        ctx.bulk(seed_large_posts)
 
 
 def _same_name(a: str, b: str) -> bool:

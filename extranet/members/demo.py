@@ -467,7 +467,7 @@ def seed_initiative_people(ctx: DemoContext) -> None:
         )
     member_since_record(ctx)
     if ctx.volumes is not None:
-        ctx.later(seed_large_people)
+        ctx.bulk(seed_large_people)
 
 
 def member_since_record(ctx: DemoContext) -> None:

@@ -59,12 +59,16 @@ class Command(BaseCommand):
             for app, seed in project_seeders():
                 self.stdout.write(f"Seeding {app}…")
                 seed(ctx)
-            # Deferred steps may defer more (the bulk steps of a preset): the list grows as
-            # it is walked, and each runs once.
+            # Deferred steps may defer more: the list grows as it is walked.
             for step in ctx.deferred:
-                started = time.monotonic()
                 step(ctx)
-                if preset is not None:
+        if ctx.bulk_steps:
+            # After the commit above: what it announced reached the demo's people only.
+            self.stdout.write(f"Generating the {scale} data in bulk…")
+            with transaction.atomic():
+                for step in ctx.bulk_steps:
+                    started = time.monotonic()
+                    step(ctx)
                     name = f"{step.__module__}.{step.__name__}"
                     self.stdout.write(f"  {name}: {time.monotonic() - started:.1f} s")
         created = ", ".join(f"{kind}: {n}" for kind, n in sorted(ctx.created.items()))
