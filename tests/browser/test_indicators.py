@@ -142,3 +142,34 @@ def test_phone_width_does_not_scroll_sideways(browser, site, screenshot):
         screenshot(page, "phone")
     finally:
         context.close()
+
+
+def test_demo_data_indicators_show_real_charts(page, live_server, screenshot):
+    """``seed_demo``'s portal admin opens «Показатели»: every section of this year's report
+    is there with drawn charts (lines with points, bars with width) from the demo's own
+    history, and the page is saved as a screenshot."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.factories import ensure_home_page
+
+    ensure_home_page()
+    call_command("seed_demo", "--force", stdout=StringIO())
+    log_in(page, live_server.url, "admin@example.com", "demo-password-2026")
+    page.goto(live_server.url + "/cabinet/admin/indicators/")
+    sections = page.locator("main section h2").all_inner_texts()
+    for title in ("Участие в инициативах", "Мероприятия", "Активность", "Биржа идей"):
+        assert any(title in text for text in sections), sections
+    charts = page.locator("main svg[role=img]")
+    assert charts.count() >= 6
+    # Lines with more than two points of which some are above zero, and bars with width.
+    heights = page.eval_on_selector_all(
+        "main svg[role=img] path", "els => els.map(e => e.getBBox().height)"
+    )
+    assert sum(1 for h in heights if h > 5) >= 3, heights
+    widths = page.eval_on_selector_all(
+        "main svg[role=img] rect", "els => els.map(e => e.getBBox().width)"
+    )
+    assert sum(1 for w in widths if w > 5) >= 3
+    assert screenshot(page, "indicators-demo").stat().st_size > 50_000
