@@ -75,40 +75,33 @@ def _active_filter(period: Period, *, own_feed: bool) -> Q:
 
     ``own_feed``: posts and comments count in the membership's own initiative's feed only
     (an initiative's scope and its row of the table); otherwise in any feed (the platform).
-    Everything else counts wherever it happened. Each part is one subquery of the period's
-    rows, so the whole count is one query however many members there are."""
-    posts = in_period(Post.objects.all(), "created_at", period)
-    comments = in_period(Comment.objects.all(), "created_at", period)
-    if own_feed:
-        feed = Q(
+    Everything else counts wherever it happened. Each part is a correlated EXISTS that the
+    database answers from the person's own rows (the author's / sender's index), so the
+    whole count is one query however many members there are. (``user_id IN (subquery)``
+    reads the same, but PostgreSQL cannot hash a subquery larger than ``work_mem``: with a
+    month of a million-message chat it rescanned the messages for every member.)"""
+
+    def did(qs, person_field: str, **extra) -> Q:
+        return Q(
             Exists(
-                posts.filter(author_id=OuterRef("user_id"), initiative_id=OuterRef("initiative_id"))
-            )
-        ) | Q(
-            Exists(
-                comments.filter(
-                    author_id=OuterRef("user_id"), post__initiative_id=OuterRef("initiative_id")
+                in_period(qs, "created_at", period).filter(
+                    **{person_field: OuterRef("user_id")}, **extra
                 )
             )
         )
-    else:
-        feed = Q(user_id__in=posts.values("author_id")) | Q(
-            user_id__in=comments.values("author_id")
+
+    if own_feed:
+        feed = did(Post.objects.all(), "author_id", initiative_id=OuterRef("initiative_id")) | did(
+            Comment.objects.all(), "author_id", post__initiative_id=OuterRef("initiative_id")
         )
+    else:
+        feed = did(Post.objects.all(), "author_id") | did(Comment.objects.all(), "author_id")
     return (
         feed
-        | Q(user_id__in=_chat_messages(period).values("sender_id"))
-        | Q(
-            user_id__in=in_period(Registration.objects.all(), "created_at", period).values(
-                "user_id"
-            )
-        )
-        | Q(user_id__in=in_period(Idea.objects.all(), "created_at", period).values("author_id"))
-        | Q(
-            user_id__in=in_period(IdeaComment.objects.all(), "created_at", period).values(
-                "author_id"
-            )
-        )
+        | did(Message.objects.filter(broadcast__isnull=True), "sender_id")
+        | did(Registration.objects.all(), "user_id")
+        | did(Idea.objects.all(), "author_id")
+        | did(IdeaComment.objects.all(), "author_id")
     )
 
 
