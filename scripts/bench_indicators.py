@@ -26,7 +26,8 @@ Every query slower than ``--slow`` seconds is printed with its SQL; ``--explain`
 docs/performance.md.
 
 The settings are ``cms.settings.dev`` with DEBUG off (as production renders), the database and
-Redis named here; the cache is Redis when ``--redis-url`` is given (else local memory).
+Redis named here; the cache is Redis when ``--redis-url`` is given (else local memory); e-mail
+to memory and logging at WARNING, so the demo's own notices are not printed.
 """
 
 from __future__ import annotations
@@ -143,6 +144,9 @@ def main() -> int:
     os.environ["CMS_READ_DOTENV"] = "0"
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+    # The demo's own notices are e-mailed while seeding: kept in memory, not printed.
+    os.environ["EMAIL_BACKEND"] = "locmem"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
 
     import warnings
 
