@@ -24,8 +24,10 @@ then makes nothing (the bulk steps share one transaction, so a step is never hal
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime
+import math
 import random
 from dataclasses import dataclass, field
 from importlib.util import find_spec
@@ -104,22 +106,71 @@ class LargePerson:
     email: str
 
 
+def growing_moment(rng: random.Random, start, end, *, growth: float = 2.0):
+    """A random moment from ``start`` to ``end``, more of them later: the density rises
+    linearly from 1 at ``start`` to ``1 + growth`` at ``end`` (a platform that grows)."""
+    u = rng.random()
+    share = (math.sqrt(1 + growth * (2 + growth) * u) - 1) / growth if growth else u
+    return start + (end - start) * share
+
+
+class MemberPool:
+    """Approved memberships (user id, initiative id, approved at), in approval order: who of
+    them was a member at a given moment, drawn at random."""
+
+    def __init__(self, rows):
+        self.rows = sorted(rows, key=lambda row: row[2])
+        self.times = [row[2] for row in self.rows]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def pick(self, rng: random.Random, when, *, besides=()):
+        """A random row of someone who was a member at ``when`` and is not in ``besides``;
+        None when there is nobody (a few tries, then none)."""
+        ready = bisect.bisect_right(self.times, when)
+        for _ in range(5):
+            if not ready:
+                return None
+            row = self.rows[rng.randrange(ready)]
+            if row[0] not in besides:
+                return row
+        return None
+
+
 @dataclass
 class LargeRoster:
     """The generated people of ``--scale large`` as later bulk steps need them.
 
     ``members`` holds every approved membership standing now as (user id, initiative id,
-    approved at); ``by_initiative`` indexes it by initiative.
+    approved at); ``by_initiative`` indexes it by initiative; ``pool()`` draws from them by
+    date.
     """
 
     people: dict[int, LargePerson] = field(default_factory=dict)
     members: list[tuple[int, int, datetime.datetime]] = field(default_factory=list)
     by_initiative: dict[int, list[tuple[int, int, datetime.datetime]]] = field(default_factory=dict)
+    _pools: dict = field(default_factory=dict, repr=False)
 
     def add_member(self, user_id: int, initiative_id: int, approved_at) -> None:
         row = (user_id, initiative_id, approved_at)
         self.members.append(row)
         self.by_initiative.setdefault(initiative_id, []).append(row)
+        self._pools.clear()
+
+    def pool(self, initiative_ids=None) -> MemberPool:
+        """The members of the initiatives ``initiative_ids`` (an id, ids, or None: all)."""
+        if isinstance(initiative_ids, int):
+            initiative_ids = (initiative_ids,)
+        key = None if initiative_ids is None else tuple(sorted(initiative_ids))
+        if key not in self._pools:
+            rows = (
+                self.members
+                if key is None
+                else [row for pk in key for row in self.by_initiative.get(pk, [])]
+            )
+            self._pools[key] = MemberPool(rows)
+        return self._pools[key]
 
 
 @dataclass

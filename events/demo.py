@@ -845,8 +845,6 @@ def seed_large_events(ctx: DemoContext) -> None:
     zone = ZoneInfo(DEFAULT_TIME_ZONE)
     first_day = timezone.localdate(now, zone) - datetime.timedelta(days=volumes.days)
     span = volumes.days + 60
-    approved_times = {key: [row[2] for row in rows] for key, rows in roster.by_initiative.items()}
-    all_times = [row[2] for row in roster.members]
     pages = []
     for n in range(volumes.events):
         kind = kind_list[n % len(kind_list)]
@@ -897,9 +895,8 @@ def seed_large_events(ctx: DemoContext) -> None:
     for number, page in enumerate(pages):
         registered_at = page.starts_at - datetime.timedelta(days=rng.uniform(1, 20))
         key = page.initiative_id
-        members = roster.by_initiative.get(key, []) if key else roster.members
-        times = approved_times.get(key, []) if key else all_times
-        eligible = members[: bisect.bisect_right(times, registered_at)]
+        pool = roster.pool(key)
+        eligible = pool.rows[: bisect.bisect_right(pool.times, registered_at)]
         if not eligible:
             continue
         wanted = rng.randint(volumes.registrations_per_event // 5, volumes.registrations_per_event)

@@ -18,7 +18,6 @@ months, with discussions, partners and stages (:func:`seed_large_ideas`), in bul
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import random
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from core.demo import BATCH_SIZE, LARGE_EMAIL_DOMAIN, DemoContext
+from core.demo import BATCH_SIZE, LARGE_EMAIL_DOMAIN, DemoContext, growing_moment
 
 from .extensions import author_details, member_initiative_ids
 from .models import Idea, IdeaComment, IdeasExchangePage, IdeaStageChange, Partnership
@@ -531,31 +530,26 @@ def seed_large_ideas(ctx: DemoContext) -> None:
 
     rng = random.Random(5018)
     now = ctx.now
-    members = roster.members  # in approval order
-    approved_times = {None: [row[2] for row in members]}
-    for key, rows in roster.by_initiative.items():
-        approved_times[key] = [row[2] for row in rows]
     tags = {}
     for _subject, name in LARGE_SUBJECTS:
         tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
         tags[name] = tag.pk
+    everyone = roster.pool()
+    first = max(everyone.times[0], now - datetime.timedelta(days=ctx.volumes.days))
 
     def member_by(when, *, initiative_id=None, besides=()):
         """A random person who was a member (of ``initiative_id``) at ``when``, or None."""
-        rows = roster.by_initiative.get(initiative_id, []) if initiative_id else members
-        ready = bisect.bisect_right(approved_times.get(initiative_id, []), when)
-        for _ in range(5):
-            if not ready:
-                return None
-            user_id = rows[rng.randrange(ready)][0]
-            if user_id not in besides:
-                return user_id
-        return None
+        row = roster.pool(initiative_id).pick(rng, when, besides=besides)
+        return row[0] if row else None
 
     ideas = []
-    for n in range(ctx.volumes.ideas):
-        author_id, initiative_id, since = members[rng.randrange(len(members))]
-        posted = since + (now - since) * rng.random()
+    while len(ideas) < ctx.volumes.ideas:
+        n = len(ideas)
+        posted = growing_moment(rng, first, now)
+        row = everyone.pick(rng, posted)
+        if row is None:
+            continue
+        author_id, initiative_id, _since = row
         kind = (R, OF, P)[rng.randrange(3)]
         subject, _tag = LARGE_SUBJECTS[n % len(LARGE_SUBJECTS)]
         platform_wide = rng.random() < 0.25

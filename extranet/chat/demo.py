@@ -24,6 +24,7 @@ with the read state, unread counts and inboxes the chat keeps, in bulk.
 from __future__ import annotations
 
 import io
+import math
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -33,7 +34,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
-from core.demo import BATCH_SIZE, LARGE_EMAIL_DOMAIN, DemoContext
+from core.demo import BATCH_SIZE, LARGE_EMAIL_DOMAIN, DemoContext, growing_moment
 from core.uploads import upload_check
 from extranet.members.demo import PORTAL_ADMIN_EMAIL
 from extranet.members.models import Membership
@@ -363,22 +364,27 @@ def seed_large_chat(ctx: DemoContext) -> None:
         for initiative in ctx.objects.get("initiatives", {}).values()
         if service_enabled(initiative, Service.CHAT)
     }
-    members = [row for row in roster.members if row[1] in chat_on]
-    if not members:
+    pool = roster.pool(sorted(chat_on))
+    if len(pool) < 2:
         return
-    pairs: dict[tuple[int, int], datetime] = {}
+    first = max(pool.times[1], now - timedelta(days=volumes.days))
+    # Conversations begin over the preset's months (more of them lately), between two people
+    # who were members of one initiative by then, and go on for days to months.
+    pairs: dict[tuple[int, int], tuple[datetime, datetime]] = {}
     attempts = 0
     while len(pairs) < volumes.conversations and attempts < volumes.conversations * 5:
         attempts += 1
-        a_id, initiative_id, a_since = members[rng.randrange(len(members))]
-        peers = roster.by_initiative[initiative_id]
-        b_id, _initiative, b_since = peers[rng.randrange(len(peers))]
-        pair = (min(a_id, b_id), max(a_id, b_id))
-        begun = max(a_since, b_since) + timedelta(hours=rng.uniform(1, 24 * 30))
-        if a_id == b_id or pair in pairs or begun >= now - timedelta(hours=1):
+        begun = growing_moment(rng, first, now - timedelta(hours=2))
+        row = pool.pick(rng, begun)
+        peer = row and roster.pool(row[1]).pick(rng, begun, besides={row[0]})
+        if peer is None:
             continue
-        pairs[pair] = begun
-    specs = sorted(pairs.items(), key=lambda item: item[1])
+        pair = (min(row[0], peer[0]), max(row[0], peer[0]))
+        if pair in pairs:
+            continue
+        lasts = timedelta(days=min(rng.lognormvariate(math.log(40), 1), 400))
+        pairs[pair] = (begun, min(now, begun + lasts))
+    specs = sorted(pairs.items(), key=lambda item: item[1][0])
     if not specs:
         return
 
@@ -388,8 +394,8 @@ def seed_large_chat(ctx: DemoContext) -> None:
     counts = [max(1, round(w * scale)) for w in weights]
     counts[-1] = max(1, counts[-1] + volumes.messages - sum(counts))
     times: list[list[float]] = []
-    for (_pair, begun), count in zip(specs, counts, strict=True):
-        start, end = begun.timestamp(), now.timestamp()
+    for (_pair, (begun, ended)), count in zip(specs, counts, strict=True):
+        start, end = begun.timestamp(), ended.timestamp()
         stamps = []
         while len(stamps) < count:
             # A burst: a few messages minutes apart at a random moment of the conversation.
@@ -408,7 +414,7 @@ def seed_large_chat(ctx: DemoContext) -> None:
             user_b_id=b,
             created_at=datetime.fromtimestamp(stamps[0], tz=UTC),
         )
-        for ((a, b), _begun), stamps in zip(specs, times, strict=True)
+        for ((a, b), _span), stamps in zip(specs, times, strict=True)
     ]
     Conversation.objects.bulk_create(conversations, batch_size=BATCH_SIZE)
 
@@ -432,7 +438,7 @@ def seed_large_chat(ctx: DemoContext) -> None:
             chunk = due[chunk_start : chunk_start + BATCH_SIZE]
             messages = []
             for stamp, index in chunk:
-                (a, b), _begun = specs[index]
+                (a, b), _span = specs[index]
                 thread = state[index]
                 # The other person answers more often than not.
                 if thread.next_sender and rng.random() < 0.35:
@@ -454,7 +460,7 @@ def seed_large_chat(ctx: DemoContext) -> None:
             made += len(messages)
             for (_stamp, index), message in zip(chunk, messages, strict=True):
                 state[index].add(message)
-    _large_read_state(rng, specs, conversations, state)
+    _large_read_state(specs, conversations, state)
     ctx.add("chat conversations", len(conversations))
     ctx.add("chat messages", made)
 
@@ -478,17 +484,19 @@ class _Thread:
         self.last_id, self.last_at = message.pk, message.created_at
 
 
-def _large_read_state(rng, specs, conversations, state) -> None:
+def _large_read_state(specs, conversations, state) -> None:
     """Each conversation's newest message; each person's read position and unread count
     (one conversation in ten ends with messages its recipient has not read); each person's
     inbox (their unread total, the newest message of their stream)."""
     participants = []
     unread_total: dict[int, int] = {}
     newest: dict[int, int] = {}
-    for ((a, b), _begun), conversation, thread in zip(specs, conversations, state, strict=True):
+    for index, (((a, b), _span), conversation, thread) in enumerate(
+        zip(specs, conversations, state, strict=True)
+    ):
         conversation.last_message_id = thread.last_id
         conversation.last_message_at = thread.last_at
-        unread = thread.run if rng.random() < 0.1 else 0
+        unread = thread.run if index % 10 == 3 else 0
         for user_id in (a, b):
             behind = unread if user_id != thread.run_sender else 0
             participants.append(

@@ -26,7 +26,7 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from core.demo import BATCH_SIZE, LARGE_EMAIL_DOMAIN, DemoContext
+from core.demo import BATCH_SIZE, LARGE_EMAIL_DOMAIN, DemoContext, growing_moment
 from core.text import clean_text
 from core.uploads import upload_check
 from extranet.members.models import Membership
@@ -697,10 +697,11 @@ LARGE_TOPICS = [
 
 
 def seed_large_posts(ctx: DemoContext) -> None:
-    """``ctx.volumes.posts`` posts by the generated members of each initiative whose feed is
-    on, each dated between its author's approval and now (so the feeds grow with their
-    membership), a third of them with one to three comments by other members of the time;
-    bulk-created, no files. Made once: nothing when generated people have posted already."""
+    """``ctx.volumes.posts`` posts in the groups whose feed is on, dated over the preset's
+    months (more of them lately, as the platform grows), each by someone who was a member of
+    the group on its date; a third of them with one to three comments by other members of
+    the time; bulk-created, no files. Made once: nothing when generated people have posted
+    already."""
     roster = ctx.objects.get("large_roster")
     if roster is None or not roster.members:
         return
@@ -711,18 +712,22 @@ def seed_large_posts(ctx: DemoContext) -> None:
         for initiative in ctx.objects.get("initiatives", {}).values()
         if service_enabled(initiative, Service.FEED)
     }
-    members = [row for row in roster.members if row[1] in initiatives]
-    if not members:
+    pool = roster.pool(list(initiatives))
+    if not len(pool):
         return
     rng = random.Random(5015)
     now = ctx.now
+    first = max(pool.times[0], now - timedelta(days=ctx.volumes.days))
     kinds = [NEWS, ANNOUNCEMENT, REPORT, PROPOSAL, DOCUMENT]
     made_posts = made_comments = 0
-    remaining = ctx.volumes.posts
-    while remaining > 0:
+    while made_posts < ctx.volumes.posts:
         batch = []
-        for _ in range(min(BATCH_SIZE, remaining)):
-            user_id, initiative_id, since = members[rng.randrange(len(members))]
+        while len(batch) < min(BATCH_SIZE, ctx.volumes.posts - made_posts):
+            when = growing_moment(rng, first, now)
+            row = pool.pick(rng, when)
+            if row is None:
+                continue
+            user_id, initiative_id, _since = row
             kind = kinds[rng.randrange(len(kinds))]
             _, template = _GENERATED[kinds.index(kind)]
             topic = LARGE_TOPICS[rng.randrange(len(LARGE_TOPICS))]
@@ -733,28 +738,27 @@ def seed_large_posts(ctx: DemoContext) -> None:
                     author_id=user_id,
                     kind=kind,
                     text=template.format(short=short, n=made_posts + len(batch) + 1, topic=topic),
-                    created_at=since + (now - since) * rng.random(),
+                    created_at=when,
                 )
             )
         Post.objects.bulk_create(batch)
-        remaining -= len(batch)
         made_posts += len(batch)
         comments = []
         for post in batch:
             if rng.random() >= 1 / 3:
                 continue
-            peers = roster.by_initiative[post.initiative_id]
+            peers = roster.pool(post.initiative_id)
             written = post.created_at
             for _ in range(rng.randint(1, 3)):
-                later = timedelta(minutes=10) + (now - written) * rng.random() * 0.05
+                later = timedelta(minutes=10) + timedelta(days=rng.expovariate(1 / 2))
                 written = min(now, written + later)
-                user_id, _initiative, since = peers[rng.randrange(len(peers))]
-                if since > written or user_id == post.author_id:
-                    continue  # not a member yet, or the author: fewer comments then
+                row = peers.pick(rng, written, besides={post.author_id})
+                if row is None:
+                    continue
                 comments.append(
                     Comment(
                         post_id=post.pk,
-                        author_id=user_id,
+                        author_id=row[0],
                         text=_GENERATED_COMMENTS[rng.randrange(len(_GENERATED_COMMENTS))],
                         created_at=written,
                     )

@@ -36,6 +36,7 @@ from core.demo import (
     LargePerson,
     LargeRoster,
     dated_as_given,
+    growing_moment,
 )
 
 from .models import Invitation, Membership, Organisation, Profile, User
@@ -612,9 +613,9 @@ def seed_large_people(ctx: DemoContext) -> None:
             o.pk = ids[o.name]
     ctx.add("organisations", len(organisations))
 
-    # People: registered over the period, more of them lately (the density of registrations
-    # grows linearly towards today); ids follow the registration dates.
-    joined = sorted(now - span * (1 - math.sqrt(rng.random())) for _ in range(volumes.users))
+    # People: registered over the period, more of them lately (three times as many a day now
+    # as at the start); ids follow the registration dates.
+    joined = sorted(growing_moment(rng, now - span, now) for _ in range(volumes.users))
     password = ctx.password_hash(DEMO_PASSWORD)
     users = []
     for n, when in enumerate(joined):
