@@ -213,6 +213,8 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["conversation", "id"], name="chat_message_history"),
             models.Index(fields=["sender", "id"], name="chat_message_sender"),
+            # The indicators' «did something in the period»: one probe per member.
+            models.Index(fields=["sender", "created_at"], name="chat_message_sender_time"),
         ]
 
     def __str__(self):

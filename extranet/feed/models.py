@@ -79,6 +79,8 @@ class Post(models.Model):
                 fields=["initiative", "kind", "-pinned", "-created_at", "-id"],
                 name="feed_post_kind_order",
             ),
+            # The indicators' «did something in the period»: one probe per member.
+            models.Index(fields=["author", "created_at"], name="feed_post_author_time"),
         ]
 
     def __str__(self):
@@ -131,7 +133,11 @@ class Comment(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        indexes = [models.Index(fields=["post", "created_at", "id"], name="feed_comment_order")]
+        indexes = [
+            models.Index(fields=["post", "created_at", "id"], name="feed_comment_order"),
+            # The indicators' «did something in the period»: one probe per member.
+            models.Index(fields=["author", "created_at"], name="feed_comment_author_time"),
+        ]
 
     def __str__(self):
         return f"#{self.pk} → {self.post_id}"
