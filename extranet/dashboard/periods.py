@@ -187,10 +187,14 @@ class PeriodForm(forms.Form):
         label=pgettext_lazy("period", "Month"), coerce=int, required=False, choices=[]
     )
     start = forms.DateField(
-        label=pgettext_lazy("period", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("period", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = forms.DateField(
-        label=pgettext_lazy("period", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("period", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, today: datetime.date | None = None, **kwargs):
