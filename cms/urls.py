@@ -23,6 +23,8 @@ handler500 = "cms.views.server_error"
 # Addresses that are the same in every language.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("ping", views.ping, name="ping"),
+    path("csrf-token", views.csrf_token, name="csrf_token"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/setlang/", views.set_language, name="set_language"),

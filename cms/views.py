@@ -14,9 +14,11 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.middleware.csrf import get_token
 from django.template import loader
 from django.utils import translation
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from django.views.generic import RedirectView
 from django.views.i18n import set_language as django_set_language
@@ -94,6 +96,24 @@ def server_error(request, template_name="500.html"):
     return HttpResponseServerError(body)
 
 
+@require_GET
+def ping(request):
+    """A trivial page through the site's whole middleware: a load balancer's liveness check,
+    and the load test's baseline for what a page costs beyond the framework's own work."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+@require_GET
+def csrf_token(request):
+    """A CSRF token for a form on a page cached for guests (static/js/csrf.js): the cached
+    page carries none, so the form asks for one when it is sent; the cookie is set here."""
+    return JsonResponse({"token": get_token(request)})
+
+
+# Without a token: a guest's language switch sits on cached pages and must work without
+# JavaScript. A forged switch can only set the language cookie, and ``next`` stays on this site.
+@csrf_exempt
 def set_language(request):
     """Django's set_language, with ``next`` taken without its language prefix first.
 

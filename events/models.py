@@ -37,6 +37,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from core.pagecache import CachedPageMixin
 from home.blocks import BaseStreamBlock, ProgrammeStreamBlock
 from home.models import IntroMixin
 
@@ -79,8 +80,11 @@ class EventKind(models.Model):
         return self.name
 
 
-class EventIndexPage(RoutablePageMixin, IntroMixin, Page):
+class EventIndexPage(CachedPageMixin, RoutablePageMixin, IntroMixin, Page):
     """/events/: upcoming and past events, the month calendar, the iCal feed, the plan."""
+
+    page_cache_lists = ("events",)
+    page_cache_views = ("event_list_view", "plan_view")
 
     PAGE_SIZE = 12
 
@@ -119,8 +123,11 @@ class EventIndexPage(RoutablePageMixin, IntroMixin, Page):
         return views.plan_xlsx(request, index_page=self)
 
 
-class EventPage(RoutablePageMixin, IntroMixin, Page):
+class EventPage(CachedPageMixin, RoutablePageMixin, IntroMixin, Page):
     """One event of an initiative, or of the platform when ``initiative`` is empty."""
+
+    page_cache_kind = "events"
+    page_cache_views = ("event_view",)
 
     class Format(models.TextChoices):
         OFFLINE = "offline", _("Offline")

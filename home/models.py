@@ -7,6 +7,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.pagecache import CachedPageMixin
+
 from .blocks import BaseStreamBlock
 from .section_blocks import HomeSectionsBlock
 
@@ -22,8 +24,11 @@ class IntroMixin(models.Model):
         abstract = True
 
 
-class HomePage(Page):
+class HomePage(CachedPageMixin, Page):
     """The site root: the platform's purpose, then sections the editors order freely."""
+
+    # Its sections list initiatives, news, events and ideas from the whole site.
+    page_cache_lists = ("initiatives", "organisations", "news", "events", "ideas")
 
     purpose_label = models.CharField(_("purpose label"), max_length=100, default="Основная задача")
     purpose_text = models.TextField(
@@ -55,7 +60,7 @@ class HomePage(Page):
         verbose_name = _("home page")
 
 
-class StandardPage(IntroMixin, Page):
+class StandardPage(CachedPageMixin, IntroMixin, Page):
     """A plain content page: about, privacy policy, contacts and the like."""
 
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))

@@ -27,6 +27,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.pagecache import CachedPageMixin
 from core.uploads import StoredFileMixin, private_storage
 from home.models import IntroMixin
 
@@ -39,8 +40,12 @@ REASON_MAX_LENGTH = 500
 MAX_TAGS = 10
 
 
-class IdeasExchangePage(RoutablePageMixin, IntroMixin, Page):
+class IdeasExchangePage(CachedPageMixin, RoutablePageMixin, IntroMixin, Page):
     """/ideas/: the board and everything under it (the routes only dispatch to ``views``)."""
+
+    # The board and each idea's page; ideas are not pages, so any change purges "ideas".
+    page_cache_lists = ("ideas",)
+    page_cache_views = ("board_view", "idea_view")
 
     PAGE_SIZE = 12
 

@@ -28,6 +28,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from core.pagecache import CachedPageMixin
 from home.blocks import BaseStreamBlock
 from home.models import IntroMixin
 
@@ -68,8 +69,10 @@ class Industry(FilterTerm):
         verbose_name_plural = _("industries")
 
 
-class InitiativeIndexPage(IntroMixin, Page):
+class InitiativeIndexPage(CachedPageMixin, IntroMixin, Page):
     """/initiatives/: every published initiative as a card, filtered by region, industry, stage."""
+
+    page_cache_lists = ("initiatives", "organisations")
 
     content_panels = [*Page.content_panels, *IntroMixin.intro_panels]
 
@@ -90,8 +93,12 @@ class InitiativeIndexPage(IntroMixin, Page):
         return context
 
 
-class InitiativePage(Page):
+class InitiativePage(CachedPageMixin, Page):
     """One cluster initiative: its public page, contact card, news and configuration."""
+
+    # Its news, events, ideas and participating organisations.
+    page_cache_lists = ("organisations", "news", "events", "ideas")
+    page_cache_kind = "initiatives"
 
     class Stage(models.TextChoices):
         # The cluster life cycle of seed 002.
@@ -250,8 +257,10 @@ class NewsPageTag(TaggedItemBase):
     )
 
 
-class NewsPage(IntroMixin, Page):
+class NewsPage(CachedPageMixin, IntroMixin, Page):
     """A news item of one initiative (or of the platform, when it sits under /news/)."""
+
+    page_cache_kind = "news"
 
     date = models.DateField(_("date"), default=timezone.localdate)
     image = models.ForeignKey(
@@ -306,8 +315,11 @@ class NewsPage(IntroMixin, Page):
         super().save(*args, **kwargs)
 
 
-class NewsIndexPage(RoutablePageMixin, IntroMixin, Page):
+class NewsIndexPage(CachedPageMixin, RoutablePageMixin, IntroMixin, Page):
     """/news/: every initiative's news, filtered by initiative and tag, with RSS and Atom."""
+
+    page_cache_lists = ("news",)
+    page_cache_views = ("news_list_view", "rss_feed", "atom_feed")
 
     PAGE_SIZE = 12
 

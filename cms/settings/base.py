@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "extranet.dashboard.audience.AudienceMiddleware",
+    # Guests' public pages from the cache (core/pagecache.py): after the language is chosen
+    # and the audience is counted, before anything that would touch the session or messages.
+    "core.pagecache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -130,6 +133,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.site",
+                # Last, so that on a page cached for guests it replaces the CSRF token.
+                "core.pagecache.context_processor",
             ],
         },
     },
@@ -397,6 +402,18 @@ INDICATORS_CACHE_SECONDS = env_int("INDICATORS_CACHE_SECONDS", 300)
 # The site's own audience counting (extranet/dashboard/audience.py): off, no page view is
 # recorded. Visitors are keyed hashes with a monthly salt; no IP address is stored.
 AUDIENCE_ENABLED = env_bool("AUDIENCE_ENABLED", True)
+
+# --- Page cache ----------------------------------------------------------------------------------
+
+# Guests get the public pages (home, initiatives, news, events, the ideas board) from the
+# cache, purged on publish, unpublish, move and delete (core/pagecache.py). Off: every page is
+# rendered for every request.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+# How long a cached page lives in this site's own cache when nothing purges it (seconds).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
+# How long a shared cache in front of the site (nginx, a CDN), which purges cannot reach, may
+# keep a guest's page: the `s-maxage` of its Cache-Control. 0: shared caches keep nothing.
+PAGE_CACHE_SHARED_MAX_AGE = env_int("PAGE_CACHE_SHARED_MAX_AGE", 60)
 
 # --- Wagtail --------------------------------------------------------------------------------------
 
