@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from core.demo import BATCH_SIZE, DemoContext
+from core.demo import BATCH_SIZE, DemoContext, pages_bulk_add
 
 from .extensions import member_initiative_ids, registrant_details
 from .models import (
@@ -828,8 +828,11 @@ def seed_large_events(ctx: DemoContext) -> None:
     """``ctx.volumes.events`` events from ``months`` ago to two months ahead (the
     initiatives' and the platform's, every kind, a few cancelled), each with registrations
     of generated members who were members by then, attendance for those over and ratings
-    from about half of who came. Pages are added one by one (a Wagtail page is not
-    bulk-created), without revisions; registrations and ratings in bulk. Made once."""
+    from about half of who came. Pages are inserted in bulk into the tree
+    (:func:`core.demo.pages_bulk_add`: ``add_child`` per page took minutes for thousands),
+    live, without revisions and outside the search index, with the page permissions the
+    ``post_save`` receiver would give their initiative's admins; registrations and ratings
+    in bulk. Made once."""
     roster = ctx.objects.get("large_roster")
     index = ctx.objects.get("event_index")
     if roster is None or not roster.members or index is None:
@@ -885,8 +888,9 @@ def seed_large_events(ctx: DemoContext) -> None:
         )
         page.live = True
         page.first_published_at = page.last_published_at = starts - datetime.timedelta(days=30)
-        index.add_child(instance=page)
         pages.append(page)
+    pages_bulk_add(index, pages)
+    _large_permissions(pages)
     ctx.add("events", len(pages))
 
     made_registrations = made_ratings = 0
@@ -927,6 +931,40 @@ def seed_large_events(ctx: DemoContext) -> None:
             rows = []
     ctx.add("event registrations", made_registrations)
     ctx.add("event ratings", made_ratings)
+
+
+def _large_permissions(pages: list[EventPage]) -> None:
+    """What ``page_permissions.event_permissions_sync`` gives each saved event, for events
+    inserted without ``save``: their initiative's admin group may edit and publish them."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import GroupPagePermission
+
+    from initiatives.models import InitiativePage
+
+    from .page_permissions import EVENT_PERMISSIONS
+
+    initiative_ids = {page.initiative_id for page in pages if page.initiative_id}
+    groups = dict(
+        InitiativePage.objects.filter(pk__in=initiative_ids, admin_group__isnull=False).values_list(
+            "pk", "admin_group_id"
+        )
+    )
+    permissions = list(
+        Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in=EVENT_PERMISSIONS
+        )
+    )
+    GroupPagePermission.objects.bulk_create(
+        [
+            GroupPagePermission(
+                group_id=groups[page.initiative_id], page_id=page.pk, permission=permission
+            )
+            for page in pages
+            if page.initiative_id in groups
+            for permission in permissions
+        ],
+        batch_size=BATCH_SIZE,
+    )
 
 
 def _large_rows_save(rows: list[Registration], rng, pages: dict) -> int:

@@ -7,6 +7,12 @@ seeds 003 and 004 (seminars, round tables, working meetings, exhibitions, projec
 
 Idempotent like every seeder: snippets are found by slug, pages by slug under their parent,
 logos by title; what exists is left as it is, tags are added only to pages made in this run.
+
+``--scale large`` adds generated initiatives up to ``ctx.volumes.initiatives`` in all
+(:func:`seed_large_initiatives`): clusters of other industries in towns of Belarus and of
+Russia's border regions, with the fields the public pages show (no logo: the pages draw the
+initials), each with its Wagtail administrators' group; the members seeder then spreads the
+generated people over them.
 """
 
 from __future__ import annotations
@@ -761,3 +767,268 @@ def seed(ctx: DemoContext) -> None:
 
     for news in PLATFORM_NEWS:
         _news(ctx, news_index, news)
+    if ctx.volumes is not None:
+        # Registered now, so it runs before the members' bulk step that fills these groups.
+        ctx.bulk(seed_large_initiatives)
+
+
+# --- --scale large: generated initiatives --------------------------------------------------
+
+LARGE_SLUG_PREFIX = "load-"
+LARGE_REGIONS = {
+    "minsk-region": "Минская область",
+    "gomel-region": "Гомельская область",
+    "grodno-region": "Гродненская область",
+    "smolensk-region": "Смоленская область",
+    "pskov-region": "Псковская область",
+    "bryansk-region": "Брянская область",
+    "kaluga-region": "Калужская область",
+    "yaroslavl-region": "Ярославская область",
+}
+LARGE_INDUSTRIES = {
+    "woodworking": "Деревообработка",
+    "food-industry": "Пищевая промышленность",
+    "it": "Информационные технологии",
+    "machine-building": "Машиностроение",
+    "light-industry": "Лёгкая промышленность",
+    "tourism": "Туризм",
+    "logistics": "Транспорт и логистика",
+    "pharma": "Фармацевтика",
+    "energy": "Энергетика",
+    "building-materials": "Строительные материалы",
+}
+# (town, its slug, region slug, Russian?)
+LARGE_TOWNS = (
+    ("Борисов", "borisov", "minsk-region", False),
+    ("Гомель", "gomel", "gomel-region", False),
+    ("Гродно", "grodno", "grodno-region", False),
+    ("Брест", "brest", "brest-region", False),
+    ("Витебск", "vitebsk", "vitebsk-region", False),
+    ("Могилёв", "mogilev", "mogilev-region", False),
+    ("Смоленск", "smolensk", "smolensk-region", True),
+    ("Солигорск", "soligorsk", "minsk-region", False),
+    ("Мозырь", "mozyr", "gomel-region", False),
+    ("Лида", "lida", "grodno-region", False),
+    ("Пинск", "pinsk", "brest-region", False),
+    ("Орша", "orsha", "vitebsk-region", False),
+    ("Бобруйск", "bobruisk", "mogilev-region", False),
+    ("Псков", "pskov", "pskov-region", True),
+    ("Молодечно", "molodechno", "minsk-region", False),
+    ("Жлобин", "zhlobin", "gomel-region", False),
+    ("Волковыск", "volkovysk", "grodno-region", False),
+    ("Барановичи", "baranovichi", "brest-region", False),
+    ("Глубокое", "glubokoe", "vitebsk-region", False),
+    ("Осиповичи", "osipovichi", "mogilev-region", False),
+    ("Брянск", "bryansk", "bryansk-region", True),
+    ("Жодино", "zhodino", "minsk-region", False),
+    ("Речица", "rechitsa", "gomel-region", False),
+    ("Сморгонь", "smorgon", "grodno-region", False),
+    ("Кобрин", "kobrin", "brest-region", False),
+    ("Кричев", "krichev", "mogilev-region", False),
+    ("Калуга", "kaluga", "kaluga-region", True),
+    ("Обнинск", "obninsk", "kaluga-region", True),
+    ("Слуцк", "slutsk", "minsk-region", False),
+    ("Светлогорск", "svetlogorsk", "gomel-region", False),
+    ("Великие Луки", "velikie-luki", "pskov-region", True),
+    ("Ярославль", "yaroslavl", "yaroslavl-region", True),
+    ("Рыбинск", "rybinsk", "yaroslavl-region", True),
+    ("Клинцы", "klintsy", "bryansk-region", True),
+    ("Рославль", "roslavl", "smolensk-region", True),
+)
+# (slug, industries, «кластер …» in the genitive, short name's ending, what they do)
+LARGE_THEMES = (
+    (
+        "wood",
+        ("woodworking",),
+        "деревообработки и мебельного производства",
+        "Древ",
+        "глубокая переработка древесины, мебель и деревянное домостроение",
+    ),
+    (
+        "food",
+        ("food-industry", "agro-biotech"),
+        "пищевой промышленности",
+        "Агропрод",
+        "переработка молока, мяса и овощей, новые продукты и общие каналы сбыта",
+    ),
+    (
+        "it",
+        ("it",),
+        "информационных технологий",
+        "ИТ",
+        "заказная разработка, цифровизация предприятий региона и подготовка программистов",
+    ),
+    (
+        "machinery",
+        ("machine-building",),
+        "машиностроения и металлообработки",
+        "Маш",
+        "кооперация по узлам и деталям, общий инжиниринговый центр и испытания",
+    ),
+    (
+        "textile",
+        ("light-industry",),
+        "лёгкой промышленности",
+        "Текстиль",
+        "льноводство, ткани и одежда, общий дизайн-центр и выход на маркетплейсы",
+    ),
+    (
+        "tourism",
+        ("tourism",),
+        "туризма и гостеприимства",
+        "Тур",
+        "агроусадьбы, маршруты выходного дня и событийный туризм",
+    ),
+    (
+        "logistics",
+        ("logistics",),
+        "транспорта и логистики",
+        "Лог",
+        "складская логистика, перевозки и таможенное оформление для участников",
+    ),
+    (
+        "pharma",
+        ("pharma", "biotech"),
+        "фармацевтики и медицинских изделий",
+        "Фарм",
+        "лекарственные растения, субстанции и изделия медицинского назначения",
+    ),
+    (
+        "energy",
+        ("energy", "green-economy"),
+        "энергосбережения и возобновляемой энергетики",
+        "Энерго",
+        "биогаз, солнечные станции и энергоаудит предприятий",
+    ),
+    (
+        "building",
+        ("building-materials", "composites"),
+        "строительных материалов",
+        "Строй",
+        "бетон, стеновые материалы и композитная арматура для региональных строек",
+    ),
+)
+LARGE_STAGES = (
+    InitiativePage.Stage.ACTIVE,
+    InitiativePage.Stage.ACTIVE,
+    InitiativePage.Stage.FORMING,
+    InitiativePage.Stage.INITIATIVE_GROUP,
+    InitiativePage.Stage.ACTIVE,
+    InitiativePage.Stage.FORMING,
+    InitiativePage.Stage.ACTIVE,
+    InitiativePage.Stage.CLOSING,
+)
+LARGE_CONTACTS = (
+    "Сергей Ковалёв",
+    "Ольга Миронова",
+    "Дмитрий Лукашевич",
+    "Наталья Гусева",
+    "Павел Жуковский",
+    "Елена Сидоренко",
+    "Андрей Климович",
+    "Ирина Шевчук",
+    "Виктор Малиновский",
+    "Татьяна Бондаренко",
+    "Максим Левчук",
+)
+
+
+def _large_spec(n: int) -> dict:
+    """The fields of the n-th generated initiative (distinct slugs: the number is in it)."""
+    town, town_slug, region, russian = LARGE_TOWNS[n % len(LARGE_TOWNS)]
+    theme_slug, industries, of_what, ending, doing = LARGE_THEMES[
+        (n + n // len(LARGE_TOWNS) * 3) % len(LARGE_THEMES)
+    ]
+    stage = LARGE_STAGES[n % len(LARGE_STAGES)]
+    founded = 2015 + n % 10
+    if stage in (InitiativePage.Stage.ACTIVE, InitiativePage.Stage.CLOSING):
+        title = f"Инновационно-промышленный кластер {of_what} в г. {town}"
+    else:
+        title = f"Кластерная инициатива в сфере {of_what} в г. {town}"
+    short_name = f"{town}-{ending}"
+    members = 12 + (n * 7) % 40
+    projects = 2 + n % 9
+    summary = (
+        f"Предприятия, научные организации и учреждения образования г. {town} и региона "
+        f"вместе развивают направление: {doing}. Участники готовят совместные проекты, "
+        "делятся оборудованием и ищут партнёров на платформе."
+    )
+    body = [
+        _h("О кластере"),
+        _p(
+            f"Кластер {of_what} объединяет организации г. {town} и соседних районов. "
+            f"Основные направления работы: {doing}.",
+            "Участники встречаются на рабочих встречах и семинарах, обсуждают проекты в "
+            "общей группе и подают совместные заявки на софинансирование.",
+        ),
+        _figures(
+            "Кластер в цифрах",
+            (str(founded), "год создания"),
+            (str(members), "организаций-участников"),
+            (str(projects), "проектов в портфеле"),
+        ),
+    ]
+    code = "+7 9" if russian else "+375 29 "
+    return {
+        "slug": f"{LARGE_SLUG_PREFIX}{n + 1:02d}-{town_slug}-{theme_slug}",
+        "title": title,
+        "short_name": short_name,
+        "summary": summary,
+        "body": body,
+        "region": region,
+        "industries": industries,
+        "stage": stage,
+        "website": f"https://{town_slug}-{theme_slug}.example.org/" if n % 3 else "",
+        "contact_name": LARGE_CONTACTS[n % len(LARGE_CONTACTS)],
+        "contact_role": ADMIN_ROLE,
+        "contact_email": f"cluster{n + 1:02d}@example.org",
+        "contact_phone": f"{code}{100 + n:03d} {10 + n % 90:02d} {20 + n % 70:02d}",
+    }
+
+
+def seed_large_initiatives(ctx: DemoContext) -> None:
+    """Generated initiatives under /initiatives/ until there are ``ctx.volumes.initiatives``
+    with the demo's own, added and published one by one (a few dozen pages: ``add_child``
+    and a revision each take seconds in all, and the post_save signal makes each one's
+    Wagtail group as an editor's would); dated from the start of the preset's months.
+    ``ctx.objects["initiatives"]`` then holds them too (for the later bulk steps, never the
+    hand-written demo, which has run), and ``ctx.objects["large_initiatives"]`` only them.
+    Made once: nothing when a generated initiative exists."""
+    index = ctx.objects.get("initiative_index")
+    if index is None:
+        return
+    existing = list(
+        InitiativePage.objects.child_of(index)
+        .filter(slug__startswith=LARGE_SLUG_PREFIX)
+        .order_by("path")
+    )
+    if not existing:
+        wanted = ctx.volumes.initiatives - len(ctx.objects.get("initiatives", {}))
+        if wanted <= 0:
+            return
+        regions = {
+            slug: _snippet(ctx, Region, "regions", slug, name)
+            for slug, name in {**REGIONS, **LARGE_REGIONS}.items()
+        }
+        industries = {
+            slug: _snippet(ctx, Industry, "industries", slug, name)
+            for slug, name in {**INDUSTRIES, **LARGE_INDUSTRIES}.items()
+        }
+        opened = ctx.now - datetime.timedelta(days=ctx.volumes.days + 30)
+        for n in range(wanted):
+            spec = _large_spec(n)
+            page = InitiativePage(
+                **{k: v for k, v in spec.items() if k not in ("region", "industries")},
+                region=regions[spec["region"]],
+            )
+            page.industries = [industries[slug] for slug in spec["industries"]]
+            ctx.ensure_page(index, page)
+            existing.append(page)
+        # Public since the start of the period (publish() stamped "now").
+        InitiativePage.objects.filter(pk__in=[p.pk for p in existing]).update(
+            first_published_at=opened, last_published_at=opened
+        )
+        ctx.add("initiatives", len(existing))
+    generated = {page.slug: page for page in existing}
+    ctx.objects["initiatives"] = {**ctx.objects.get("initiatives", {}), **generated}
+    ctx.objects["large_initiatives"] = list(generated.values())

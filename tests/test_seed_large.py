@@ -26,14 +26,15 @@ from ideas_exchange.models import Idea, IdeaComment, IdeaStageChange, Partnershi
 pytestmark = pytest.mark.django_db
 
 TINY = Volumes(
+    initiatives=7,  # the demo's four and three generated
     users=150,
     organisations=12,
     posts=240,
     conversations=30,
     messages=700,
-    events=10,
+    events=9,  # the golden-ratio spread reaches the two months ahead from the ninth
     registrations_per_event=25,
-    ideas=40,
+    ideas=8,
     audience_visitors_per_day=12,
     months=24,
 )

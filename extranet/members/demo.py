@@ -593,9 +593,7 @@ def seed_large_people(ctx: DemoContext) -> None:
     rng = random.Random(5014)
     now = ctx.now
     span = volumes.days * DAY
-    initiatives = [ctx.objects.get("initiatives", {}).get(slug) for slug in PEOPLE]
-    weights = [w for w, i in zip(INITIATIVE_WEIGHTS, initiatives, strict=True) if i is not None]
-    initiatives = [i for i in initiatives if i is not None]
+    initiatives, weights = _large_weights(ctx)
 
     # Organisations: shared by many people each, a few big ones.
     organisations = [
@@ -663,24 +661,106 @@ def seed_large_people(ctx: DemoContext) -> None:
     Profile.objects.bulk_create(profiles, batch_size=BATCH_SIZE)
     ctx.add("profiles", len(profiles))
 
-    memberships = _large_memberships(ctx, rng, users, initiatives, weights, roster)
+    admins = _large_admins(ctx, users, roster)
+    memberships = _large_memberships(ctx, rng, users, initiatives, weights, roster, admins)
     with dated_as_given(Membership, "applied_at"):
-        Membership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
-    ctx.add("memberships", len(memberships))
+        Membership.objects.bulk_create(
+            [row for rows in admins.values() for row in rows] + memberships, batch_size=BATCH_SIZE
+        )
+    _large_admin_groups(admins)
+    ctx.add("memberships", len(memberships) + sum(map(len, admins.values())))
     roster.members.sort(key=lambda row: row[2])
     for rows in roster.by_initiative.values():
         rows.sort(key=lambda row: row[2])
     ctx.objects["large_roster"] = roster
 
 
-def _large_memberships(ctx, rng, users, initiatives, weights, roster) -> list[Membership]:
+def _large_weights(ctx: DemoContext) -> tuple[list, list[float]]:
+    """The initiatives generated people apply to and their shares: the demo's four keep
+    :data:`INITIATIVE_WEIGHTS` (two fifths of the applications when there are generated
+    ones), the generated ones share the rest, a few big and many small (1 / (k + 3))."""
+    demo = [ctx.objects.get("initiatives", {}).get(slug) for slug in PEOPLE]
+    weights = [float(w) for w, i in zip(INITIATIVE_WEIGHTS, demo, strict=True) if i is not None]
+    demo = [i for i in demo if i is not None]
+    generated = list(ctx.objects.get("large_initiatives", ()))
+    if generated:
+        shares = [1 / (k + 3) for k in range(len(generated))]
+        rest = sum(weights) * 1.5 if weights else 1.0
+        weights += [rest * share / sum(shares) for share in shares]
+    return demo + generated, weights
+
+
+def _large_admins(ctx: DemoContext, users, roster) -> dict[int, list[Membership]]:
+    """Administrators of each generated initiative (the demo's have their hand-written
+    ones): one, every third initiative two, among the first tenth of the people to register,
+    approved by the portal admin within a day of applying. They administer that initiative
+    and apply nowhere else. Returns their memberships by initiative id."""
+    generated = list(ctx.objects.get("large_initiatives", ()))
+    early = users[: max(len(users) // 10, 1)]
+    if not generated or not early:
+        return {}
+    portal_admin = ctx.objects.get("portal_admin")
+    now = ctx.now
+    picked = iter(early[k * (len(early) // 73 or 1) % len(early)] for k in range(len(early)))
+    taken: set[int] = set()
+    admins: dict[int, list[Membership]] = {}
+    for k, initiative in enumerate(generated):
+        for _ in range(2 if k % 3 == 0 else 1):
+            user = next((u for u in picked if u.pk not in taken), None)
+            if user is None:
+                break
+            taken.add(user.pk)
+            applied = min(user.date_joined + 2 * HOUR, now)
+            approved = min(applied + 20 * HOUR, now)
+            admins.setdefault(initiative.pk, []).append(
+                Membership(
+                    user_id=user.pk,
+                    initiative_id=initiative.pk,
+                    status=Membership.Status.APPROVED,
+                    role=Membership.Role.ADMIN,
+                    applied_at=applied,
+                    decided_at=approved,
+                    approved_at=approved,
+                    decided_by=portal_admin,
+                    source=Membership.Source.APPLICATION,
+                    message="Прошу подключить кластер к платформе.",
+                )
+            )
+            roster.add_member(user.pk, initiative.pk, approved)
+    return admins
+
+
+def _large_admin_groups(admins: dict[int, list[Membership]]) -> None:
+    """The generated admins join their initiative's Wagtail group, as
+    ``membership_set_role`` puts an admin there (``initiative_admin_sync``), in one INSERT."""
+    from initiatives.models import InitiativePage
+
+    groups = dict(
+        InitiativePage.objects.filter(pk__in=list(admins)).values_list("pk", "admin_group_id")
+    )
+    Through = User.groups.through
+    Through.objects.bulk_create(
+        [
+            Through(user_id=row.user_id, group_id=groups[initiative_id])
+            for initiative_id, rows in admins.items()
+            if groups.get(initiative_id)
+            for row in rows
+        ],
+        batch_size=BATCH_SIZE,
+    )
+
+
+def _large_memberships(ctx, rng, users, initiatives, weights, roster, admins) -> list[Membership]:
     """Most people apply to one initiative (some to two) within two weeks of registering;
     most are approved after hours to days, some rejected, a few removed later; every seventh
-    came by invitation; the latest applications still wait."""
+    came by invitation; the latest applications still wait. The generated admins
+    (``admins``) decide their initiative's applications and apply nowhere."""
     now = ctx.now
     if not initiatives:
         return []
-    deciders: dict[int, int] = {}
+    deciders: dict[int, int] = {
+        initiative_id: rows[0].user_id for initiative_id, rows in admins.items()
+    }
     for initiative_id, user_id in (
         Membership.objects.filter(
             initiative__in=initiatives,
@@ -691,9 +771,12 @@ def _large_memberships(ctx, rng, users, initiatives, weights, roster) -> list[Me
         .values_list("initiative_id", "user_id")
     ):
         deciders.setdefault(initiative_id, user_id)  # the initiative's first admin
+    administering = {row.user_id for rows in admins.values() for row in rows}
     rows = []
     for n, user in enumerate(users):
         draw = rng.random()
+        if user.pk in administering:
+            continue
         if draw >= 0.8:
             continue  # registered, never applied
         chosen = rng.choices(initiatives, weights=weights)
