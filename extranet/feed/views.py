@@ -29,7 +29,7 @@ from extranet.members.people import person_cards
 from initiatives.features import Service, require_service, service_enabled
 from initiatives.models import InitiativePage
 
-from . import permissions, selectors, services
+from . import fragments, permissions, selectors, services
 from .extensions import event_choices, idea_choices, idea_links
 from .forms import CommentForm, PinForm, PostEditForm, PostForm, feed_error_field
 from .models import Comment, Post
@@ -219,6 +219,17 @@ def feed(request, slug):
         for value, label in Post.Kind.choices
     ]
     context = _group_context(request, initiative, people_ids=_people_ids(page.items))
+    comment_form = CommentForm(auto_id=False)
+    here = request.get_full_path()
+    # Each post's HTML from the cache when nothing it shows has changed (fragments.py).
+    fragments.post_fragments(
+        request=request,
+        posts=page.items,
+        initiative=initiative,
+        visible=context["visible"],
+        here=here,
+        comment_form=comment_form,
+    )
     context.update(
         {
             "posts": page.items,
@@ -230,8 +241,8 @@ def feed(request, slug):
             "is_continuation": bool(cursor),
             "notices": notices,
             "form": PostForm(),
-            "comment_form": CommentForm(auto_id=False),
-            "here": request.get_full_path(),
+            "comment_form": comment_form,
+            "here": here,
         }
     )
     return TemplateResponse(request, "feed/feed.html", context)
