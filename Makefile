@@ -15,7 +15,7 @@ WORKERS ?= auto
 TEST_DB ?= --reuse-db
 
 .DEFAULT_GOAL := help
-.PHONY: install help run serve test test-browser lint format migrate seed messages check-deploy clean bench-chat
+.PHONY: install help run serve test test-browser lint format migrate seed messages check-deploy clean bench-chat bench
 
 help:
 	@echo "make run      install, migrate, load demo data, serve http://$(HOST):$(PORT) (with websockets)"
@@ -75,6 +75,14 @@ messages: install
 # 127.0.0.1, a few minutes; not a test). ARGS=... passes the script's options.
 bench-chat: install
 	$(PY) scripts/bench_chat.py $(ARGS)
+
+# The load-test harness (scripts/loadtest/run.py): the production topology (PostgreSQL with the
+# pool, Redis, gunicorn, uvicorn, the task worker, nginx) on this machine, a wrk /ping baseline
+# and locust's mixed load at 16, 64, 200 members; minutes, not a test. Needs nginx and wrk.
+# DATABASE_URL/REDIS_URL choose the database (seeded when empty); ARGS=... passes options
+# (--help lists them, e.g. ARGS="--page-cache off", ARGS="--stacks 2").
+bench: install
+	$(PY) scripts/loadtest/run.py $(ARGS)
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py check --deploy --fail-level WARNING
