@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.text import clean_text, text_html
 from core.uploads import CheckedUpload, atomic_with_files
+from extranet.members.nav import nav_items_forget
 
 from . import events, permissions
 from .models import (
@@ -483,8 +484,10 @@ def unread_total(*, user) -> int:
 
 
 def unread_total_forget(*user_ids: int) -> None:
-    """Forget the cached totals (called after a commit that changed them)."""
+    """Forget the cached totals (called after a commit that changed them), and the header's
+    items that show them (extranet.members.nav)."""
     cache.delete_many([_unread_key(user_id) for user_id in user_ids])
+    nav_items_forget(*user_ids)
 
 
 # --- Blocks -------------------------------------------------------------------------------------

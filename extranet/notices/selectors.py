@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.cache import cache
 from notifications.models import Notification
 
+from extranet.members.nav import nav_items_forget
+
 from .kinds import DEFAULT_MODES, Category
 
 UNREAD_CACHE_SECONDS = 300
@@ -26,6 +28,8 @@ def unread_count(*, user) -> int:
 
 def unread_count_forget(*user_ids: int) -> None:
     cache.delete_many([_unread_key(user_id) for user_id in user_ids])
+    # The header keeps the bell with the other counted items in one entry per user.
+    nav_items_forget(*user_ids)
 
 
 def notifications_of(*, user):

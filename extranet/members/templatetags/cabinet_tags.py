@@ -19,6 +19,7 @@ from wagtail import hooks
 
 from ..group_tabs import group_home_url as registered_group_home_url
 from ..group_tabs import group_tabs as registered_group_tabs
+from ..nav import nav_items_cached
 from ..permissions import can_open_groups_index, is_portal_admin
 
 register = template.Library()
@@ -51,14 +52,21 @@ class NavItem:
 @register.simple_tag(takes_context=True)
 def nav_items(context) -> list[NavItem]:
     """The registered items for the signed-in user, computed once per request however many
-    times the header asks (the menu and the menu button's dot)."""
+    times the header asks (the menu and the menu button's dot), and kept across requests in
+    one cache entry per user (extranet.members.nav: one lookup a page, forgotten whenever a
+    count changes)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     items = getattr(request, "_nav_items", None)
     if items is None:
-        items = [item for provider in hooks.get_hooks(NAV_ITEM_HOOK) for item in provider(user)]
+        items = nav_items_cached(
+            user=user,
+            compute=lambda: [
+                item for provider in hooks.get_hooks(NAV_ITEM_HOOK) for item in provider(user)
+            ],
+        )
         request._nav_items = items
     return items
 
