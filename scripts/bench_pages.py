@@ -5,10 +5,17 @@ Usage (on whatever DATABASE_URL / REDIS_URL the environment names; defaults to a
 SQLite file so it never touches your development data):
 
     .venv/bin/python scripts/bench_pages.py [--requests 200] [--scale 1] [--keep-db PATH]
+        [--reuse-db] [--only SUBSTRING ...]
 
 It migrates a fresh database, runs ``seed_demo --scale N``, warms each page once, then times
 ``--requests`` sequential GETs per page with Django's test client (no network, no server:
 this measures the application's own cost). Record the printed table in docs/performance.md.
+
+``--reuse-db`` with ``--keep-db`` skips the migration and the seeding when the file is
+already there (a second run on the data of the first: before and after a change).
+``--only`` times only the given paths (an entry ending in ``*`` is a prefix), e.g.
+``--only '/cabinet/groups/gorki/?after=*' /cabinet/messages/``; a path timed for several
+people is timed for each.
 """
 
 from __future__ import annotations
@@ -56,7 +63,16 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--keep-db", help="SQLite file to use instead of a temporary one")
+    parser.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="with --keep-db: do not migrate and seed when the file exists",
+    )
+    parser.add_argument(
+        "--only", nargs="+", default=(), help="time only these paths (a trailing * makes a prefix)"
+    )
     args = parser.parse_args()
+    reuse = bool(args.reuse_db and args.keep_db and Path(args.keep_db).exists())
 
     tmp = tempfile.mkdtemp(prefix="cms-bench-")
     if "DATABASE_URL" not in os.environ:
@@ -76,6 +92,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections, connection
+    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -84,15 +101,16 @@ def main() -> int:
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
 
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command(
-        "seed_demo",
-        "--force",
-        "--scale",
-        str(args.scale),
-        verbosity=0,
-        stdout=io.StringIO(),
-    )
+    if not reuse:
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command(
+            "seed_demo",
+            "--force",
+            "--scale",
+            str(args.scale),
+            verbosity=0,
+            stdout=io.StringIO(),
+        )
 
     paths = [
         "/",
@@ -149,6 +167,20 @@ def main() -> int:
         .values_list("user_id", flat=True)
         .first()
     )
+    # An ordinary member of «gorki» with conversations: the one with the most.
+    from extranet.chat.models import Participant
+
+    member_ids = Membership.objects.filter(
+        initiative__slug="gorki", status="approved", role="member"
+    ).values_list("user_id", flat=True)
+    talker = (
+        Participant.objects.filter(user_id__in=member_ids)
+        .values_list("user_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "user_id")
+        .first()
+    )
+    member_email = User.objects.get(pk=talker[0] if talker else fellow).email
     # The feed's second page, found by the keyset cursor «Показать ещё» carries.
     from extranet.feed import selectors as feed_selectors
     from initiatives.models import InitiativePage
@@ -173,6 +205,18 @@ def main() -> int:
                 f"/ideas/{ideas.first().pk}/",
             ],
         ),
+        # A member's pages (issue 15, part 2): the conversation list, the directory, the
+        # events list and the ideas board as an ordinary approved member sees them.
+        (
+            member_email,
+            [
+                "/cabinet/messages/",
+                "/cabinet/groups/gorki/",
+                "/cabinet/groups/gorki/members/",
+                "/events/",
+                "/ideas/",
+            ],
+        ),
         (
             "admin@example.com",
             ["/cabinet/admin/users/", "/cabinet/admin/initiatives/", "/cabinet/groups/"],
@@ -183,6 +227,11 @@ def main() -> int:
         if email:
             client.force_login(User.objects.get(email=email))
         for path in who_paths:
+            if args.only and not any(
+                path.startswith(only[:-1]) if only.endswith("*") else path == only
+                for only in args.only
+            ):
+                continue
             measure(client, connection, CaptureQueriesContext, path, args.requests)
     return 0
 
