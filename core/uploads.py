@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
@@ -363,6 +363,10 @@ def private_file_response(
     settings.PRIVATE_MEDIA_X_ACCEL_PREFIX the reverse proxy sends the bytes.
     """
     prefix = getattr(settings, "PRIVATE_MEDIA_X_ACCEL_PREFIX", "")
+    if getattr(settings, "PRIVATE_MEDIA_REDIRECT", False):
+        return _signed_url_redirect(
+            file_field, content_type=content_type, download_name=download_name
+        )
     if prefix:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{file_field.name.lstrip('/')}"
@@ -378,6 +382,27 @@ def private_file_response(
         )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _signed_url_redirect(file_field, *, content_type: str, download_name: str | None):
+    """A redirect to the object storage's short-lived signed URL of the file (S3's
+    querystring auth, AWS_QUERYSTRING_EXPIRE seconds), which answers with the type and
+    disposition the view chose. Never cached: the link expires."""
+    parameters = {"ResponseContentType": content_type}
+    if download_name is not None:
+        parameters["ResponseContentDisposition"] = content_disposition_header(
+            as_attachment=True, filename=display_name(download_name)
+        )
+    try:
+        url = file_field.storage.url(file_field.name, parameters=parameters)
+    except TypeError as exc:  # a storage without signed URLs (the file system's)
+        raise ImproperlyConfigured(
+            "PRIVATE_MEDIA_REDIRECT needs MEDIA_STORAGE=s3 (signed URLs)."
+        ) from exc
+    response = HttpResponseRedirect(url)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

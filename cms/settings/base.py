@@ -5,6 +5,7 @@ from __future__ import annotations
 import dj_database_url
 
 from .env import BASE_DIR, env_bool, env_int, env_list, env_str
+from .storage import media_storages, private_media_redirect
 
 PROJECT_DIR = BASE_DIR / "cms"
 
@@ -267,14 +268,15 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 # Members' uploads live here, outside MEDIA_ROOT, and are served only by permission-checked views.
 PRIVATE_MEDIA_ROOT = env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media"))
+# MEDIA_STORAGE: these folders (on one shared volume when there are several app hosts), or
+# S3-compatible object storage (cms/settings/storage.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    **media_storages(PRIVATE_MEDIA_ROOT),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# With object storage: private downloads redirect to a short-lived signed URL (after the
+# permission check) instead of streaming through Django.
+PRIVATE_MEDIA_REDIRECT = private_media_redirect()
 
 _MB = 1024 * 1024
 # The largest file a member may upload (feed attachments, chat files), and a profile photo.

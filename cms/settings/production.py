@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import DATABASES, REDIS_URL, SECRET_KEY, STORAGES
 from .env import env_bool, env_int, env_str
+from .storage import FILESYSTEM_BACKEND
 
 DEBUG = False
 
@@ -67,3 +68,9 @@ STORAGES = {
 
 # Private files are sent by the reverse proxy when this names its internal location.
 PRIVATE_MEDIA_X_ACCEL_PREFIX = env_str("PRIVATE_MEDIA_X_ACCEL_PREFIX")
+if PRIVATE_MEDIA_X_ACCEL_PREFIX and STORAGES["private"]["BACKEND"] != FILESYSTEM_BACKEND:
+    # nginx's internal location reads a folder; objects in a bucket are not in one.
+    raise ImproperlyConfigured(
+        "PRIVATE_MEDIA_X_ACCEL_PREFIX works with MEDIA_STORAGE=filesystem only; with s3 "
+        "leave it empty (downloads stream through Django, or PRIVATE_MEDIA_REDIRECT=1)."
+    )
