@@ -6,13 +6,16 @@ apps are installed, so a seeder runs after those whose objects it uses (initiati
 home page, the feed after members and initiatives); steps that need a later seeder's objects
 go through ``ctx.later``. Seeders must be idempotent: find by a natural key,
 create what is missing, and never overwrite what an editor may have changed since.
-``ctx.scale`` multiplies generated volumes (members, posts) for benchmarks.
+``ctx.scale`` (``--scale N``, a whole number) multiplies the hand-written demo's volumes
+(members, posts, events) for benchmarks; ``scripts/bench_pages.py`` uses 50.
 
-``seed_demo --scale large`` is a named preset on top of the scale-1 demo: ``ctx.volumes`` is
-then a :class:`Volumes` (``PRESETS["large"]``: 50,000 people, 100,000 posts, 1,000,000 chat
-messages, …, dated over ``months`` months), and each app's seeder adds its share in bulk
-(``bulk_create`` in batches, one password hash for every generated account, no per-row
-signals) in a step given to ``ctx.bulk``: those run after the hand-written demo has been
+``seed_demo --scale large`` (``--scale`` takes a preset's name as well as a number) is a
+named preset on top of the scale-1 demo: ``ctx.volumes`` is then a :class:`Volumes`
+(``PRESETS["large"]``: 50 initiatives, 50,000 people, 100,000 posts, 1,000,000 chat messages,
+5,000 events, 10,000 ideas, …, dated over ``months`` months), and each app's seeder adds its
+share in bulk (``bulk_create`` in batches, one password hash for every generated account, no
+per-row signals; pages by :func:`pages_bulk_add` when there are thousands) in a step given to
+``ctx.bulk``: those run after the hand-written demo has been
 committed, in a transaction of their own, so that what the demo's own seeding announces
 on commit (an event's notices to its initiative's members) reaches the demo people only,
 never the generated thousands. Generated accounts have e-mails at
@@ -20,6 +23,9 @@ never the generated thousands. Generated accounts have e-mails at
 (:class:`LargeRoster`, in ``ctx.objects["large_roster"]``), so the public apps need not ask the
 extranet per person. Each app's bulk step runs once: it finds its own generated rows and
 then makes nothing (the bulk steps share one transaction, so a step is never half made).
+Steps run in the order they were given: the initiatives' (the seeder gives it directly) before
+the members' (given by a deferred step), which spreads the people over the demo's and the
+generated initiatives (``ctx.objects["initiatives"]`` holds both from then on).
 """
 
 from __future__ import annotations
