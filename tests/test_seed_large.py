@@ -4,15 +4,18 @@ spread over the preset's months, and a second run makes nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db.models import Max, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
+from wagtail.models import GroupPagePermission, Page
 
 from core import demo as core_demo
 from core.demo import LARGE_EMAIL_DOMAIN, Volumes
@@ -22,6 +25,7 @@ from extranet.dashboard.models import AudienceVisit
 from extranet.feed.models import Comment, Post
 from extranet.members.models import Membership, Profile, User
 from ideas_exchange.models import Idea, IdeaComment, IdeaStageChange, Partnership
+from initiatives.models import InitiativePage
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +77,11 @@ def counts() -> dict:
         Partnership,
         IdeaStageChange,
         AudienceVisit,
+        InitiativePage,
+        Page,
+        GroupPagePermission,
+        Group,
+        User.groups.through,
     ]
     return {model.__name__: model.objects.count() for model in models}
 
@@ -245,3 +254,85 @@ def test_scale_takes_a_number_or_a_preset_name(home_page):
         seed("--scale", "huge")
     with pytest.raises(CommandError, match="1 or more"):
         seed("--scale", "0")
+
+
+def test_generated_initiatives_events_and_ideas_hang_together(client, home_page, tiny):
+    """The preset tops the demo's four initiatives up to ``initiatives`` with live pages under
+    /initiatives/ (region, industries, contact card), each with its Wagtail group holding its
+    generated admins, who decide its applications; the generated people and their posts,
+    events and ideas are spread over the generated initiatives too; the events inserted in
+    bulk sit in a valid tree, carry their initiative's admin permissions, and every page
+    answers 200."""
+    seed("--scale", "large")
+    index = Page.objects.get(slug="initiatives")
+    initiatives = InitiativePage.objects.child_of(index)
+    assert initiatives.count() == tiny.initiatives
+    generated = list(initiatives.filter(slug__startswith="load-").order_by("path"))
+    assert len(generated) == tiny.initiatives - 4
+    people = User.objects.filter(email__endswith=GENERATED)
+    for page in generated:
+        assert page.live and page.region and page.industries.exists()
+        assert page.contact_name and page.summary and page.short_name
+        assert page.url_path == f"{index.url_path}{page.slug}/"
+        admins = Membership.objects.filter(initiative=page, role="admin", status="approved")
+        assert admins.exists() and all(m.user.email.endswith(GENERATED) for m in admins)
+        assert page.admin_group is not None
+        assert set(page.admin_group.user_set.values_list("pk", flat=True)) == {
+            m.user_id for m in admins
+        }
+        decided = Membership.objects.filter(initiative=page, decided_by__isnull=False).exclude(
+            role="admin"
+        )
+        assert set(decided.values_list("decided_by_id", flat=True)) <= {m.user_id for m in admins}
+        assert Membership.objects.filter(
+            initiative=page, status="approved", role="member", user__in=people
+        ).exists()
+    ids = {page.pk for page in generated}
+    assert Post.objects.filter(initiative_id__in=ids).exists()
+    assert Idea.objects.filter(author__in=people).exclude(initiative__isnull=True).exists()
+    all_ids = set(initiatives.values_list("pk", flat=True))
+    assert (
+        set(Idea.objects.filter(initiative__isnull=False).values_list("initiative_id", flat=True))
+        <= all_ids
+    )
+
+    events_index = Page.objects.get(slug="events")
+    events = list(EventPage.objects.child_of(events_index).filter(slug__startswith="load-"))
+    assert len(events) == tiny.events
+    assert {event.initiative_id for event in events} & ids, "generated initiatives have events"
+    assert Page.find_problems() == ([], [], [], [], [])
+    events_index.refresh_from_db()
+    assert events_index.numchild == events_index.get_children().count()
+    for event in events:
+        assert event.url_path == f"{events_index.url_path}{event.slug}/"
+        assert event.live and event.first_published_at
+        if event.initiative_id:
+            group = event.initiative.admin_group_id
+            granted = GroupPagePermission.objects.filter(page=event, group_id=group)
+            assert granted.count() == 4
+
+    event = next(e for e in events if e.initiative_id in ids)
+    with translation.override("ru"):
+        urls = ["/", index.url, generated[0].url, events_index.url, event.url]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    html = client.get(generated[0].url).content.decode()
+    assert generated[0].short_name in html or generated[0].title in html
+
+    member = Membership.objects.filter(
+        initiative=generated[0], status="approved", role="member"
+    ).first()
+    assert client.login(email=member.user.email, password="demo-password-2026")
+    with translation.override("ru"):
+        feed = reverse("groups:feed", kwargs={"slug": generated[0].slug})
+    assert client.get(feed).status_code == 200
+
+
+def test_the_preset_tops_up_to_the_initiatives_it_names(home_page, monkeypatch):
+    """With no more initiatives than the demo's own the preset generates none."""
+    monkeypatch.setitem(
+        core_demo.PRESETS, "large", dataclasses.replace(TINY, initiatives=4, users=40, posts=20)
+    )
+    seed("--scale", "large")
+    assert not InitiativePage.objects.filter(slug__startswith="load-").exists()
+    assert InitiativePage.objects.count() == 4
