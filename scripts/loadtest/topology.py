@@ -171,6 +171,8 @@ def _upstreams(stacks, attr: str) -> str:
 
 
 def _locations(http_upstream: str, ws_upstream: str, topology: Topology) -> str:
+    # X-Upstream names the app server that answered (crosshost.py checks that requests of one
+    # session reach both stacks through the balancer).
     private = (
         f"""
         location /_private/ {{
@@ -191,6 +193,7 @@ def _locations(http_upstream: str, ws_upstream: str, topology: Topology) -> str:
             proxy_set_header X-Forwarded-Proto $scheme;
             proxy_redirect off;
             proxy_read_timeout 60s;
+            add_header X-Upstream $upstream_addr always;
         }}
         location /ws/ {{
             proxy_pass http://{ws_upstream};
