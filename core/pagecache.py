@@ -22,7 +22,8 @@ Purging by tags: every entry records the current token of each tag it depends on
 ``events``, ``initiatives``, ``organisations``, ``ideas``). :func:`purge` gives those tags new
 tokens, which makes every entry that recorded an old one a miss. A purge also advances a
 sequence number; a response rendered while a purge happened is not stored, so a render that
-read the data just before a publish cannot store the old page after it. Purges run on commit.
+read the data just before a publish cannot store the old page after it. A purge runs at once
+and again when its transaction commits.
 
 The receivers (:func:`connect_signals`, called by ``core.apps``) purge on Wagtail's
 ``page_published``, ``page_unpublished``, ``post_page_move``, ``page_slug_changed`` and a page's
@@ -81,10 +82,14 @@ def is_guest_request(request: HttpRequest) -> bool:
 
 
 def purge(*tags: str) -> None:
-    """Make every cached page that depends on one of ``tags`` a miss, once the transaction
-    commits (at once outside one)."""
+    """Make every cached page that depends on one of ``tags`` a miss: at once, so that this
+    request and the next ones see the change, and again when the transaction commits, so that
+    a page another request rendered from the data before the commit is not kept."""
     wanted = sorted(set(tags))
-    if wanted:
+    if not wanted:
+        return
+    purge_now(wanted)
+    if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: purge_now(wanted))
 
 
@@ -178,6 +183,22 @@ def _current_tokens(tags: Iterable[str]) -> dict[str, str]:
     return {keys[key]: token for key, token in found.items()}
 
 
+def _lookup(key: str) -> HttpResponse | None:
+    """The cached response under ``key`` if none of the tags it depends on was purged."""
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    recorded, response = entry
+    return response if _current_tokens(recorded) == recorded else None
+
+
+def _store(key: str, response: HttpResponse, *, tags: set[str], sequence) -> None:
+    tokens = _current_tokens(tags)
+    # A purge since the render began: the page may show the data from before it.
+    if cache.get(SEQUENCE_KEY) == sequence:
+        cache.set(key, (tokens, response), timeout=settings.PAGE_CACHE_SECONDS)
+
+
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     if getattr(request, "_page_cache_tags", None) is None:
         return False
@@ -206,11 +227,9 @@ class PageCacheMiddleware:
             return self._private(self.get_response(request))
         try:
             key = _entry_key(request)
-            entry = cache.get(key)
-            if entry is not None:
-                recorded, response = entry
-                if _current_tokens(recorded) == recorded:
-                    return self._hit(request, response)
+            cached = _lookup(key)
+            if cached is not None:
+                return self._hit(request, cached)
             sequence = cache.get(SEQUENCE_KEY)
         except Exception:
             logger.exception("page cache: lookup failed; rendering")
@@ -223,9 +242,7 @@ class PageCacheMiddleware:
         _public_headers(response)
         response["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
         try:
-            tokens = _current_tokens(request._page_cache_tags)
-            if cache.get(SEQUENCE_KEY) == sequence:
-                cache.set(key, (tokens, response), timeout=settings.PAGE_CACHE_SECONDS)
+            _store(key, response, tags=request._page_cache_tags, sequence=sequence)
         except Exception:
             logger.exception("page cache: could not store %s", request.path)
         response[HIT_HEADER] = "miss"
@@ -250,6 +267,20 @@ class PageCacheMiddleware:
         return response
 
 
+def purge_on_change(model, tags) -> None:
+    """Purge ``tags(instance)`` (a list of tags) whenever a ``model`` row is saved or deleted:
+    for an app's data that public pages show (memberships' organisations, ideas, seats)."""
+    from django.db.models.signals import post_delete, post_save
+
+    def receiver(sender, instance, raw=False, **kwargs):
+        if not raw:
+            purge(*tags(instance))
+
+    uid = f"pagecache-{model._meta.label_lower}"
+    post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-save")
+    post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-delete")
+
+
 def connect_signals() -> None:
     """Purge on Wagtail's page events and on saving a snippet or a site setting."""
     from django.db.models.signals import post_delete, post_save
@@ -269,18 +300,25 @@ def connect_signals() -> None:
             # its ancestors may be gone too, so everything is purged.
             purge(TAG_ALL)
 
-    def shared_data(sender, instance, **kwargs):
-        from wagtail.snippets.models import get_snippet_models
+    snippet_models: set[type] = set()
 
-        if isinstance(instance, BaseSiteSetting | BaseGenericSetting) or type(instance) in set(
-            get_snippet_models()
-        ):
+    def shared_data(sender, instance, created=False, **kwargs):
+        if isinstance(instance, BaseSiteSetting | BaseGenericSetting):
+            # A page's first render makes the settings row with its defaults: nothing changed.
+            if not created:
+                purge(TAG_ALL)
+            return
+        if not snippet_models:
+            from wagtail.snippets.models import get_snippet_models
+
+            snippet_models.update(get_snippet_models())
+        if type(instance) in snippet_models:
             purge(TAG_ALL)
 
-    page_published.connect(published, dispatch_uid="pagecache-published")
-    page_unpublished.connect(structural, dispatch_uid="pagecache-unpublished")
-    post_page_move.connect(structural, dispatch_uid="pagecache-moved")
-    page_slug_changed.connect(structural, dispatch_uid="pagecache-slug")
-    post_delete.connect(deleted, dispatch_uid="pagecache-deleted")
-    post_save.connect(shared_data, dispatch_uid="pagecache-shared-save")
-    post_delete.connect(shared_data, dispatch_uid="pagecache-shared-delete")
+    page_published.connect(published, weak=False, dispatch_uid="pagecache-published")
+    page_unpublished.connect(structural, weak=False, dispatch_uid="pagecache-unpublished")
+    post_page_move.connect(structural, weak=False, dispatch_uid="pagecache-moved")
+    page_slug_changed.connect(structural, weak=False, dispatch_uid="pagecache-slug")
+    post_delete.connect(deleted, weak=False, dispatch_uid="pagecache-deleted")
+    post_save.connect(shared_data, weak=False, dispatch_uid="pagecache-shared-save")
+    post_delete.connect(shared_data, weak=False, dispatch_uid="pagecache-shared-delete")

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.email import send_templated_email
+from core.pagecache import purge
 
 from . import permissions, signals
 from . import selectors_registration as selectors
@@ -38,7 +39,9 @@ def already_registered_message() -> str:
 
 
 def _locked_event(event: EventPage) -> EventPage:
-    # The event's own row (not Wagtail's page row): every seat decision takes this lock.
+    # The event's own row (not Wagtail's page row): every seat decision takes this lock, so
+    # it is where the guests' cached page of the event (whether seats are left) is purged.
+    purge(f"page:{event.pk}")
     return EventPage.objects.select_for_update(of=("self",)).only("pk", "capacity").get(pk=event.pk)
 
 

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.pagecache import purge
 from core.text import clean_text
 from core.uploads import CheckedUpload, atomic_with_files
 
@@ -402,6 +403,7 @@ def comment_hide(*, comment: IdeaComment, actor) -> IdeaComment:
         raise IdeaDenied(_("You do not moderate this discussion."))
     with transaction.atomic():
         IdeaComment.objects.filter(pk=comment.pk).update(hidden=True)
+        purge("ideas")  # update() sends no signal (ideas_exchange/apps.py purges on those)
     comment.hidden = True
     return comment
 

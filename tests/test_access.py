@@ -25,6 +25,8 @@ EXPECTED = {
     "/sitemap.xml": PUBLIC,
     "/robots.txt": PUBLIC,
     "/healthz": PUBLIC,
+    "/ping": PUBLIC,
+    "/csrf-token": PUBLIC,
     "/accounts/login/": {
         "guest": OK,
         "registered": "redirect",

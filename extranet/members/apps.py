@@ -13,3 +13,11 @@ class MembersConfig(AppConfig):
         from .signals import ensure_role_groups
 
         post_migrate.connect(ensure_role_groups, dispatch_uid="members.ensure_role_groups")
+
+        from core.pagecache import purge_on_change
+
+        from .models import Membership, Organisation, Profile
+
+        # The public initiative pages list the organisations of approved members.
+        for model in (Membership, Organisation, Profile):
+            purge_on_change(model, lambda instance: ["organisations"])
