@@ -59,9 +59,18 @@ def _with_everything(posts, *, newest_comments: int | None):
             queryset=comments.order_by("-created_at", "-id")[:newest_comments],
             to_attr="recent_desc",
         )
-    return posts.select_related(
-        "author", "author__profile", "initiative", "event"
-    ).prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")), wanted)
+    # Not the initiative: the caller has it, and joining it would build a full page object
+    # (Page's many fields, two tables) for every post; :func:`_own` sets it instead.
+    files = Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+    return posts.select_related("author", "author__profile", "event").prefetch_related(
+        files, wanted
+    )
+
+
+def _own(posts, initiative) -> None:
+    """Each post's initiative is the one asked for (the permission checks read it)."""
+    for post in posts:
+        post.initiative = initiative
 
 
 def _count_comments(posts: list) -> None:
@@ -91,6 +100,7 @@ def feed_page(
     page = keyset_page(
         _with_everything(ordered, newest_comments=RECENT_COMMENTS), size=size, cursor_of=post_cursor
     )
+    _own(page.items, initiative)
     _count_comments(page.items)
     for post in page.items:
         # Newest last under the post (flat), as people read a conversation.
@@ -104,6 +114,7 @@ def post_detail(*, initiative, post_id: int) -> Post | None:
         Post.objects.filter(initiative=initiative, pk=post_id), newest_comments=None
     ).first()
     if post is not None:
+        _own([post], initiative)
         post.recent_comments = post.all_comments
         post.comment_count = len(post.all_comments)
     return post

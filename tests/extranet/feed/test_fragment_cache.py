@@ -10,11 +10,14 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from extranet.feed import services
 from extranet.feed.models import Comment
+from tests.extranet.feed.test_feed_queries import BUDGET, _fill
 from tests.factories import AttachmentFactory, CommentFactory, MembershipFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,9 +69,6 @@ def test_fragment_reuse_costs_no_extra_query(
     for i in range(5):
         CommentFactory(post=PostFactory(initiative=gorki, text=f"Пост {i}"))
     client.force_login(people["member"])
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as cold:
         client.get(URL)
     with django_assert_max_num_queries(len(cold)):
@@ -190,3 +190,17 @@ def test_return_path_is_the_viewers_own(client, people, post):
     filtered = client.get(URL, {"kind": post.kind})
     assert _post_renders(filtered) == 0
     assert f'value="{URL}?kind={post.kind}#post-{post.pk}"' in _article(filtered, post)
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_cached_feed_queries_do_not_grow(
+    client, people, gorki, size, django_assert_max_num_queries
+):
+    """With the posts' fragments cached, the feed page stays within the feed's query budget
+    (test_feed_queries.BUDGET) at 5 and at 60 posts with comments and files."""
+    _fill(gorki, size)
+    client.force_login(people["initiative_admin"])
+    client.get(URL)
+    with django_assert_max_num_queries(BUDGET):
+        response = client.get(URL)
+    assert _post_renders(response) == 0
