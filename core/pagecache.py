@@ -62,12 +62,15 @@ HIT_HEADER = "X-Page-Cache"
 _UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store")
 
 
-def tag_request(request: HttpRequest, *tags: str) -> None:
-    """Declare the response to ``request`` cacheable for guests, depending on ``tags``."""
+def tag_request(request: HttpRequest, *tags: str, timeout: int | None = None) -> None:
+    """Declare the response to ``request`` cacheable for guests, depending on ``tags``, for at
+    most ``timeout`` seconds (else ``PAGE_CACHE_SECONDS``)."""
     existing = getattr(request, "_page_cache_tags", None)
     if existing is None:
         existing = request._page_cache_tags = {TAG_ALL}
     existing.update(tags)
+    if timeout is not None:
+        request._page_cache_timeout = min(timeout, getattr(request, "_page_cache_timeout", timeout))
 
 
 def is_guest_request(request: HttpRequest) -> bool:
@@ -121,6 +124,10 @@ def purge_page(page, *, structure: bool = False) -> None:
     purge(*tags)
 
 
+# Pages that list events by the clock (upcoming, registration open) are kept this long at most.
+CLOCK_SECONDS = 300
+
+
 class CachedPageMixin:
     """For a page model whose guests' view may be cached.
 
@@ -135,6 +142,10 @@ class CachedPageMixin:
     page_cache_lists: tuple[str, ...] = ()
     page_cache_kind: str = ""
     page_cache_views: tuple[str, ...] = ()
+    # Seconds at most, for a page that changes with the clock as well as with data (an event
+    # that starts leaves «upcoming»; nothing is saved then, so nothing purges): None, as long
+    # as PAGE_CACHE_SECONDS.
+    page_cache_seconds: int | None = None
 
     def page_cache_tags(self) -> list[str]:
         return [f"page:{self.pk}", *self.page_cache_lists]
@@ -148,7 +159,7 @@ class CachedPageMixin:
             and not self.get_view_restrictions().exists()
         ):
             # Before rendering, so that context_processor() blanks the CSRF token.
-            tag_request(request, *self.page_cache_tags())
+            tag_request(request, *self.page_cache_tags(), timeout=self.page_cache_seconds)
         return super().serve(request, *args, **kwargs)
 
 
@@ -192,11 +203,11 @@ def _lookup(key: str) -> HttpResponse | None:
     return response if _current_tokens(recorded) == recorded else None
 
 
-def _store(key: str, response: HttpResponse, *, tags: set[str], sequence) -> None:
+def _store(key: str, response: HttpResponse, *, tags: set[str], sequence, timeout: int) -> None:
     tokens = _current_tokens(tags)
     # A purge since the render began: the page may show the data from before it.
     if cache.get(SEQUENCE_KEY) == sequence:
-        cache.set(key, (tokens, response), timeout=settings.PAGE_CACHE_SECONDS)
+        cache.set(key, (tokens, response), timeout=min(timeout, settings.PAGE_CACHE_SECONDS))
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -242,7 +253,13 @@ class PageCacheMiddleware:
         _public_headers(response)
         response["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
         try:
-            _store(key, response, tags=request._page_cache_tags, sequence=sequence)
+            _store(
+                key,
+                response,
+                tags=request._page_cache_tags,
+                sequence=sequence,
+                timeout=getattr(request, "_page_cache_timeout", settings.PAGE_CACHE_SECONDS),
+            )
         except Exception:
             logger.exception("page cache: could not store %s", request.path)
         response[HIT_HEADER] = "miss"

@@ -37,7 +37,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from core.pagecache import CachedPageMixin
+from core.pagecache import CLOCK_SECONDS, CachedPageMixin
 from home.blocks import BaseStreamBlock, ProgrammeStreamBlock
 from home.models import IntroMixin
 
@@ -84,6 +84,7 @@ class EventIndexPage(CachedPageMixin, RoutablePageMixin, IntroMixin, Page):
     """/events/: upcoming and past events, the month calendar, the iCal feed, the plan."""
 
     page_cache_lists = ("events",)
+    page_cache_seconds = CLOCK_SECONDS  # upcoming events, open registration
     page_cache_views = ("event_list_view", "plan_view")
 
     PAGE_SIZE = 12
@@ -127,6 +128,7 @@ class EventPage(CachedPageMixin, RoutablePageMixin, IntroMixin, Page):
     """One event of an initiative, or of the platform when ``initiative`` is empty."""
 
     page_cache_kind = "events"
+    page_cache_seconds = CLOCK_SECONDS  # upcoming events, open registration
     page_cache_views = ("event_view",)
 
     class Format(models.TextChoices):

@@ -7,7 +7,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from core.pagecache import CachedPageMixin
+from core.pagecache import CLOCK_SECONDS, CachedPageMixin
 
 from .blocks import BaseStreamBlock
 from .section_blocks import HomeSectionsBlock
@@ -29,6 +29,7 @@ class HomePage(CachedPageMixin, Page):
 
     # Its sections list initiatives, news, events and ideas from the whole site.
     page_cache_lists = ("initiatives", "organisations", "news", "events", "ideas")
+    page_cache_seconds = CLOCK_SECONDS  # upcoming events, open registration
 
     purpose_label = models.CharField(_("purpose label"), max_length=100, default="Основная задача")
     purpose_text = models.TextField(

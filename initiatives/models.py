@@ -28,7 +28,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from core.pagecache import CachedPageMixin
+from core.pagecache import CLOCK_SECONDS, CachedPageMixin
 from home.blocks import BaseStreamBlock
 from home.models import IntroMixin
 
@@ -98,6 +98,7 @@ class InitiativePage(CachedPageMixin, Page):
 
     # Its news, events, ideas and participating organisations.
     page_cache_lists = ("organisations", "news", "events", "ideas")
+    page_cache_seconds = CLOCK_SECONDS  # upcoming events, open registration
     page_cache_kind = "initiatives"
 
     class Stage(models.TextChoices):

@@ -396,3 +396,24 @@ def test_ping_answers_every_role(people, client_for, role):
     response = client_for(people[role]).get("/ping")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_pages_that_follow_the_clock_are_kept_five_minutes_at_most(site, monkeypatch):
+    """Pages listing upcoming events change when an event starts, which no save announces:
+    they are stored for CLOCK_SECONDS at most; a news item for PAGE_CACHE_SECONDS."""
+    stored = {}
+    original = pagecache.cache.set
+
+    def spy(key, value, timeout=None, **kwargs):
+        if key.startswith(f"{pagecache.KEY_PREFIX}:page:"):
+            stored.setdefault("_all", []).append(timeout)
+        return original(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(pagecache.cache, "set", spy)
+    for name in ("events", "event", "home", "initiative"):
+        stored.clear()
+        _get(Client(), site[name])
+        assert stored["_all"] == [pagecache.CLOCK_SECONDS], name
+    stored.clear()
+    _get(Client(), site["news"])
+    assert stored["_all"] == [settings.PAGE_CACHE_SECONDS]
