@@ -167,7 +167,8 @@ if REDIS_URL:
             # The Pub/Sub layer: higher throughput than the core layer and no per-process
             # connection-pool overflow at hundreds of clients (DESIGN.md, "Stack").
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "cms"},
+            # Its own prefix lets two sites (or a load test) share one Redis without crosstalk.
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CHANNEL_LAYER_PREFIX", "cms")},
         }
     }
 else:
@@ -258,7 +259,7 @@ WAGTAIL_CONTENT_LANGUAGES = [("ru", "Русский")]
 # --- Static and uploaded files --------------------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
