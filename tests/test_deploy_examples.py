@@ -399,3 +399,103 @@ def test_env_example_sets_nothing():
     """.env.example assigns no variable (every line is commented out), so copying it to .env
     keeps the dev defaults, as its header and README.md promise."""
     assert dotenv_values(ROOT / ".env.example") == {}
+
+
+# --- nginx, several app hosts ---------------------------------------------------------------------
+
+NGINX_MULTIHOST_CONF = DEPLOY / "nginx-multihost.conf"
+
+
+@pytest.fixture(scope="module")
+def multihost_site(tmp_path_factory) -> list[dict]:
+    """deploy/nginx-multihost.conf parsed as nginx would see it, in the http {} context."""
+    main = tmp_path_factory.mktemp("nginx-multihost") / "nginx.conf"
+    main.write_text(f"events {{}}\nhttp {{\n    include {NGINX_MULTIHOST_CONF};\n}}\n")
+    payload = crossplane.parse(str(main), strict=True, check_ctx=True, check_args=True)
+    assert payload["status"] == "ok", payload["errors"]
+    (site,) = [c for c in payload["config"] if Path(c["file"]) == NGINX_MULTIHOST_CONF]
+    return site["parsed"]
+
+
+def _upstream(site: list[dict], name: str) -> list[dict]:
+    for directive in _directives(site, "upstream"):
+        if directive["args"] == [name]:
+            return directive["block"]
+    raise AssertionError(f"no upstream {name}")
+
+
+def _upstream_hosts(block: list[dict]) -> list[tuple[str, int]]:
+    hosts = []
+    for server in _directives(block, "server"):
+        host, _, port = server["args"][0].rpartition(":")
+        hosts.append((host, int(port)))
+    return hosts
+
+
+def _tls_server_of(site: list[dict]) -> list[dict]:
+    (server,) = [
+        d["block"]
+        for d in _directives(site, "server")
+        if any("ssl" in listen["args"] for listen in _directives(d["block"], "listen"))
+    ]
+    return server
+
+
+def test_nginx_multihost_balances_every_host_without_stickiness(multihost_site):
+    """The HTTP and websocket upstreams list the same hosts (more than one) on gunicorn's and
+    uvicorn's ports of the single-host examples, with no ip_hash, hash or sticky directive, so
+    any request of a session may reach any host; / and /ws/ proxy to them."""
+    (bind,) = _gunicorn_namespace()["bind"]
+    gunicorn_port = int(bind.rpartition(":")[2])
+    uvicorn_port = _uvicorn_params()["port"]
+    http_hosts = _upstream_hosts(_upstream(multihost_site, "cms_http"))
+    ws_hosts = _upstream_hosts(_upstream(multihost_site, "cms_ws"))
+
+    assert len(http_hosts) >= 2
+    assert {port for _, port in http_hosts} == {gunicorn_port}
+    assert {port for _, port in ws_hosts} == {uvicorn_port}
+    assert [host for host, _ in http_hosts] == [host for host, _ in ws_hosts]
+    for name in ("cms_http", "cms_ws"):
+        directives = {d["directive"] for d in _upstream(multihost_site, name)}
+        assert not directives & {"ip_hash", "hash", "sticky"}, name
+
+    server = _tls_server_of(multihost_site)
+    assert _one(_location(server, "/"), "proxy_pass") == ["http://cms_http"]
+    assert _one(_location(server, "/ws/"), "proxy_pass") == ["http://cms_ws"]
+
+
+def test_nginx_multihost_proxies_like_the_single_host_site(multihost_site, tls_server):
+    """/ keeps upstream connections alive (HTTP/1.1, empty Connection) and sets Host,
+    X-Forwarded-For and X-Forwarded-Proto; /ws/ upgrades with the same long timeout as
+    deploy/nginx.conf; the body limit covers UPLOAD_MAX_SIZE."""
+    server = _tls_server_of(multihost_site)
+    root = _location(server, "/")
+    assert _directives(_upstream(multihost_site, "cms_http"), "keepalive")
+    assert _one(root, "proxy_http_version") == ["1.1"]
+    headers = _headers(root)
+    assert headers["connection"] == ""
+    assert headers["host"] == "$host"
+    assert headers["x-forwarded-for"] == "$proxy_add_x_forwarded_for"
+    assert headers["x-forwarded-proto"] == "$scheme"
+
+    ws = _location(server, "/ws/")
+    single_ws = _location(tls_server, "/ws/")
+    assert _headers(ws) == _headers(single_ws)
+    assert _one(ws, "proxy_http_version") == ["1.1"]
+    assert _one(ws, "proxy_read_timeout") == _one(single_ws, "proxy_read_timeout")
+    (body,) = _one(server, "client_max_body_size")
+    assert _nginx_size(body) >= settings.UPLOAD_MAX_SIZE
+
+
+def test_nginx_multihost_files_match_the_single_host_site(multihost_site, tls_server):
+    """Static files, public media, the 404 on /media/documents/ and the internal /_private/
+    location (X-Accel-Redirect, only reachable from Django) use deploy/nginx.conf's paths."""
+    server = _tls_server_of(multihost_site)
+    for path in ("/static/", "/media/", "/_private/"):
+        assert _one(_location(server, path), "alias") == _one(_location(tls_server, path), "alias")
+    assert _directives(_location(server, "/_private/"), "internal")
+    assert _one(_location(server, "/media/documents/"), "return") == ["404"]
+    hashed = "^/static/(.+\\.[0-9a-f]{12}\\.[A-Za-z0-9]+)$"
+    assert _one(_location(server, "~", hashed), "alias") == _one(
+        _location(tls_server, "~", hashed), "alias"
+    )
