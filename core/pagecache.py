@@ -284,6 +284,34 @@ class PageCacheMiddleware:
         return response
 
 
+def tagged_values(tag: str, name: str, keys: list, compute, *, timeout: int | None = None) -> dict:
+    """``compute(missing_keys) -> {key: value}`` cached per key until ``tag`` is purged: data a
+    public page shows, reused by signed-in people's renders too (which the page cache never
+    serves). Keys ``compute`` leaves out are cached as None."""
+    if not keys:
+        return {}
+    try:
+        token = _current_tokens([tag])[tag]
+        names = {f"{KEY_PREFIX}:data:{name}:{token}:{key}": key for key in keys}
+        found = {names[cached]: value for cached, value in cache.get_many(list(names)).items()}
+    except Exception:
+        logger.exception("page cache: could not read %s", name)
+        return compute(list(keys))
+    missing = [key for key in keys if key not in found]
+    if missing:
+        computed = compute(missing)
+        values = {key: computed.get(key) for key in missing}
+        try:
+            cache.set_many(
+                {f"{KEY_PREFIX}:data:{name}:{token}:{key}": value for key, value in values.items()},
+                timeout=timeout or settings.PAGE_CACHE_SECONDS,
+            )
+        except Exception:
+            logger.exception("page cache: could not store %s", name)
+        found.update(values)
+    return found
+
+
 def purge_on_change(model, tags) -> None:
     """Purge ``tags(instance)`` (a list of tags) whenever a ``model`` row is saved or deleted:
     for an app's data that public pages show (memberships' organisations, ideas, seats)."""

@@ -94,11 +94,11 @@ def initiative_cards(*, index=None, filters: InitiativeFilters | None = None) ->
     if index is not None:
         qs = qs.child_of(index)
     pages = list(qs)
-    organisations = extensions.organisations_by_initiative([p.pk for p in pages])
+    counts = extensions.organisation_counts([p.pk for p in pages])
     return [
         InitiativeCard(
             page=page,
-            organisations_count=len(organisations.get(page.pk, [])),
+            organisations_count=counts.get(page.pk, 0),
             industries=list(page.industries.all()),
         )
         for page in pages

@@ -14,10 +14,4 @@ class MembersConfig(AppConfig):
 
         post_migrate.connect(ensure_role_groups, dispatch_uid="members.ensure_role_groups")
 
-        from core.pagecache import purge_on_change
-
-        from .models import Membership, Organisation, Profile
-
-        # The public initiative pages list the organisations of approved members.
-        for model in (Membership, Organisation, Profile):
-            purge_on_change(model, lambda instance: ["organisations"])
+        from . import pagecache  # noqa: F401 - purges the public pages' organisations

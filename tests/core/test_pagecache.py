@@ -417,3 +417,50 @@ def test_pages_that_follow_the_clock_are_kept_five_minutes_at_most(site, monkeyp
     stored.clear()
     _get(Client(), site["news"])
     assert stored["_all"] == [settings.PAGE_CACHE_SECONDS]
+
+
+def test_approving_another_member_of_a_listed_organisation_keeps_the_cache(site, gorki):
+    """The pages list organisations, not people: a second member of an organisation listed
+    already changes nothing a guest sees and purges nothing; the first member of another
+    organisation purges."""
+    organisation = OrganisationFactory(name="ОАО «Уже в списке»")
+    MembershipFactory(initiative=gorki, user=ProfileFactory(organisation=organisation).user)
+    client = Client()
+    _get(client, site["initiative"])
+    MembershipFactory(initiative=gorki, user=ProfileFactory(organisation=organisation).user)
+    assert _state(_get(client, site["initiative"])) == "hit"
+    newcomer = OrganisationFactory(name="ООО «Новичок»")
+    _get(client, site["initiative"])
+    user = ProfileFactory(organisation=newcomer).user
+    MembershipFactory(initiative=gorki, user=user)
+    response = _get(client, site["initiative"])
+    assert _state(response) == "miss"
+    assert "Новичок" in response.content.decode()
+
+
+def test_signed_in_renders_reuse_the_organisations_until_they_change(
+    site, gorki, people, client_for, monkeypatch
+):
+    """The participating organisations are read once and reused by later renders, a signed-in
+    person's too, until a change purges them."""
+    from initiatives import extensions
+
+    calls = []
+    original = extensions._ask
+
+    def counting(ids):
+        calls.append(list(ids))
+        return original(ids)
+
+    monkeypatch.setattr(extensions, "_ask", counting)
+    client = client_for(people["member"])
+    _get(client, site["initiatives"])
+    _get(client, site["initiative"])
+    before = len(calls)
+    _get(client, site["initiatives"])
+    _get(client, site["initiative"])
+    assert len(calls) == before
+    user = ProfileFactory(organisation=OrganisationFactory(name="ЗАО «Позже»")).user
+    MembershipFactory(initiative=gorki, user=user)
+    assert "Позже" in _get(client, site["initiative"]).content.decode()
+    assert len(calls) > before
