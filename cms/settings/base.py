@@ -418,6 +418,10 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 # keep a guest's page: the `s-maxage` of its Cache-Control. 0: shared caches keep nothing.
 PAGE_CACHE_SHARED_MAX_AGE = env_int("PAGE_CACHE_SHARED_MAX_AGE", 60)
 
+# How long a rendered feed post is reused (extranet/feed/fragments.py); its key changes with
+# anything it shows, so this only bounds the memory it takes.
+FEED_FRAGMENT_CACHE_SECONDS = env_int("FEED_FRAGMENT_CACHE_SECONDS", 3600)
+
 # --- Wagtail --------------------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = PLATFORM_NAME
