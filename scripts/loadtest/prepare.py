@@ -7,6 +7,12 @@ Pending applications are made here: ``--applicants`` people (``applicant-N@LOADT
 the demo's password) apply to each initiative that has an administrator. Their earlier
 applications, approved by an earlier run, are closed first, so every run starts with the same
 queue.
+
+Every member and admin of the plan gets a signed-in session made here (``session`` in the
+plan: the key of the cookie ``SESSION_COOKIE_NAME``), as allauth's login would leave it, so
+the load test measures people who stay signed in rather than PBKDF2 at the start of each step
+(``--no-sessions``: the plan holds none and locust signs in through the form). The sessions of
+the previous plan at the same path are deleted first.
 """
 
 from __future__ import annotations
@@ -79,7 +85,12 @@ def members(limit: int) -> list[dict]:
                 break
             entry = by_user.setdefault(
                 membership.user_id,
-                {"email": membership.user.email, "user": membership.user, "groups": []},
+                {
+                    "email": membership.user.email,
+                    "user_id": membership.user_id,
+                    "user": membership.user,
+                    "groups": [],
+                },
             )
             entry["groups"].append(membership.initiative.slug)
     plan = []
@@ -174,6 +185,7 @@ def admins_with_queue(applicants: int) -> list[dict]:
     return [
         {
             "email": row.user.email,
+            "user_id": row.user_id,
             "slug": row.initiative.slug,
             "pending": sorted(queues.get(initiative_id, [])),
         }
@@ -181,12 +193,63 @@ def admins_with_queue(applicants: int) -> list[dict]:
     ]
 
 
+def _login_backend() -> str:
+    """The backend allauth's e-mail login records in the session."""
+    from django.conf import settings
+
+    allauth = "allauth.account.auth_backends.AuthenticationBackend"
+    backends = settings.AUTHENTICATION_BACKENDS
+    return allauth if allauth in backends else backends[0]
+
+
+def delete_sessions(keys: list[str]) -> None:
+    from importlib import import_module
+
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in keys:
+        store(session_key=key).delete()
+
+
+def create_sessions(entries: list[dict]) -> None:
+    """A signed-in session per entry (``entry["session"]``), with what django.contrib.auth's
+    ``login()`` stores: the user's id, the backend and the password's session hash."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    backend = _login_backend()
+    users = User.objects.in_bulk([entry["user_id"] for entry in entries])
+    for entry in entries:
+        user = users[entry["user_id"]]
+        session = store()
+        session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+        session[BACKEND_SESSION_KEY] = backend
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        entry["session"] = session.session_key
+
+
+def previous_sessions(path: Path) -> list[str]:
+    try:
+        old = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return []
+    people = old.get("members", []) + old.get("admins", [])
+    return [entry["session"] for entry in people if entry.get("session")]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out")
     parser.add_argument("--members", type=int, default=400)
     parser.add_argument("--applicants", type=int, default=200)
+    parser.add_argument("--no-sessions", action="store_true", help="locust signs in by the form")
     args = parser.parse_args()
+    delete_sessions(previous_sessions(Path(args.out)))
     plan = {
         "password": DEMO_PASSWORD,
         "public": public_pages(),
@@ -194,12 +257,17 @@ def main() -> int:
         "admins": admins_with_queue(args.applicants),
         "post_kind": "news",
     }
+    if not args.no_sessions:
+        from django.conf import settings
+
+        create_sessions(plan["members"] + plan["admins"])
+        plan["session_cookie"] = settings.SESSION_COOKIE_NAME
     Path(args.out).write_text(json.dumps(plan, ensure_ascii=False, indent=1))
     print(
         f"plan: {len(plan['public'])} public pages, {len(plan['members'])} members "
         f"({sum(1 for m in plan['members'] if m['conversations'])} with a conversation), "
         f"{len(plan['admins'])} admins with {sum(len(a['pending']) for a in plan['admins'])} "
-        "pending applications"
+        f"pending applications; {'no' if args.no_sessions else 'their'} sessions made"
     )
     return 0
 

@@ -91,6 +91,38 @@ def parse_locust_stats(path: Path, users: int, hits: dict | None = None) -> list
     return rows
 
 
+def member_actions(rows: list[Row], *, members: int, duration: float, pacing: float) -> dict:
+    """Members' actions in a step (each task is one request named ``member: ...``) against
+    what the pacing promises: ``members × duration / pacing``."""
+    done = sum(r.requests for r in rows if r.phase == "mixed" and r.name.startswith("member: "))
+    expected = members * duration / pacing if pacing else 0.0
+    return {
+        "member_actions": done,
+        "expected_actions": round(expected),
+        "actions_ratio": round(done / expected, 2) if expected else None,
+    }
+
+
+def step_summary(members: int, step: dict) -> str:
+    """One line per locust step: who was connected when measuring began, actions done."""
+    if "members_connected" in step:
+        connected = (
+            f"measuring began with {step['members_connected']}/{members} members connected "
+            f"(websocket open), {step.get('members_without_socket', 0)} without a socket, "
+            f"{step.get('sign_in_failures', 0)} sign-in failures, "
+            f"{step.get('admins', 0)} admins, after {step.get('waited_s', '?')} s"
+        )
+        if not step.get("everyone_arrived", True):
+            connected += " (ready timeout: not everyone had started)"
+    else:
+        connected = "no start record (the locustfile did not reach its measured window)"
+    actions = (
+        f"member actions {step.get('member_actions', 0)}, expected ≈ "
+        f"{step.get('expected_actions', 0)} (ratio {step.get('actions_ratio')})"
+    )
+    return f"step {members}: {connected}; {actions}"
+
+
 def judge(rows: list[Row], *, ping_name: str = "/ping") -> list[Row]:
     """Ratios to the /ping baseline and the targets' verdicts, in place (and returned)."""
     ping = {r.users: r.rps for r in rows if r.phase == "wrk" and r.name == ping_name}

@@ -21,13 +21,18 @@ Then:
    each page's throughput as a fraction of /ping's.
 2. For each count in ``--users`` (e.g. 16,64,200): that many signed-in members (one action per
    10 s each, a chat websocket open), guests (``--guest-ratio`` of it) and a few admins
-   approving applications, for ``--duration`` seconds after all have started (locust
-   headless, locustfile.py).
+   approving applications (locust headless, locustfile.py). Members and admins are signed in
+   by sessions prepare.py makes (``--sign-in form``: allauth's form, PBKDF2 included); the
+   ``--duration`` measured seconds start only when every one of them has its session and its
+   websocket open (the step prints how many were connected), and the step checks that
+   members did about one action per ``--pacing`` s each.
 
 The database is created, migrated and seeded (``seed_demo --force --scale <--seed-scale>``)
-when it has no users. Example (about 5 minutes)::
+when it has no users. Each step takes its ``--duration`` plus 10-30 s (spawning, everyone's
+start, the stop); the wrk baseline about 2 minutes; ``--users 16,64,200 --duration 120``
+about 11 minutes in all::
 
-    .venv/bin/python scripts/loadtest/run.py --users 16,64,200 --duration 60
+    .venv/bin/python scripts/loadtest/run.py --users 16,64,200 --duration 120
     .venv/bin/python scripts/loadtest/run.py --page-cache off --out var/loadtest/before
 
 ``--stacks 2`` runs two identical stacks behind the one nginx (crosshost.py checks that
@@ -113,6 +118,7 @@ class Harness:
         self.topology = topology
         self.processes: list[tuple[str, subprocess.Popen]] = []
         self.logs = topology.work_dir / "logs"
+        self.steps: dict[int, dict] = {}  # per locust step: who was connected, actions done
         self.env = topo.app_env(
             dict(os.environ),
             topology,
@@ -150,6 +156,7 @@ class Harness:
                 str(plan_path),
                 "--members",
                 str(self.args.plan_members),
+                *(["--no-sessions"] if self.args.sign_in == "form" else []),
             ],
             cwd=ROOT,
             env=self.env,
@@ -295,10 +302,12 @@ def mixed_step(harness: Harness, plan: dict, members: int) -> list[report.Row]:
     step_dir = harness.topology.work_dir / f"locust-{members}"
     step_dir.mkdir(parents=True, exist_ok=True)
     hits_path = step_dir / "hits.json"
+    start_path = step_dir / "start.json"
+    start_path.unlink(missing_ok=True)
     spawn_seconds = math.ceil(total / args.spawn_rate)
-    # Stats are reset once everyone is spawned; a member's first action waits up to one
-    # pacing interval more, so the measured window starts a pacing interval later.
-    run_time = spawn_seconds + args.duration
+    # The locustfile stops the run --duration s after everyone has signed in and connected;
+    # -t is only the cap if that never happens.
+    run_time = spawn_seconds + args.ready_timeout + args.duration + 30
     env = {
         **os.environ,
         "LOADTEST_PLAN": str(harness.topology.work_dir / "plan.json"),
@@ -308,8 +317,15 @@ def mixed_step(harness: Harness, plan: dict, members: int) -> list[report.Row]:
         "LOADTEST_MEMBER_PACING": str(args.pacing),
         "LOADTEST_GUEST_WAIT": str(args.guest_wait),
         "LOADTEST_HITS": str(hits_path),
+        "LOADTEST_START": str(start_path),
+        "LOADTEST_SIGN_IN": args.sign_in,
+        "LOADTEST_DURATION": str(args.duration),
+        "LOADTEST_READY_TIMEOUT": str(args.ready_timeout),
     }
-    log(f"locust: {members} members, {guests} guests, {admins} admins for {run_time}s")
+    log(
+        f"locust: {members} members, {guests} guests, {admins} admins; "
+        f"{args.duration}s measured once all are signed in and connected"
+    )
     with open(step_dir / "locust.log", "w") as out:
         subprocess.run(
             [
@@ -327,7 +343,6 @@ def mixed_step(harness: Harness, plan: dict, members: int) -> list[report.Row]:
                 harness.topology.base_url,
                 "--csv",
                 str(step_dir / "step"),
-                "--reset-stats",
                 "--only-summary",
                 "--stop-timeout",
                 "15",
@@ -341,7 +356,14 @@ def mixed_step(harness: Harness, plan: dict, members: int) -> list[report.Row]:
             check=True,
         )
     hits = json.loads(hits_path.read_text()) if hits_path.exists() else {}
-    return report.parse_locust_stats(step_dir / "step_stats.csv", members, hits)
+    rows = report.parse_locust_stats(step_dir / "step_stats.csv", members, hits)
+    start = json.loads(start_path.read_text()) if start_path.exists() else {}
+    harness.steps[members] = {
+        **start,
+        **report.member_actions(rows, members=members, duration=args.duration, pacing=args.pacing),
+    }
+    log(report.step_summary(members, harness.steps[members]))
+    return rows
 
 
 def parse_args(argv=None):
@@ -370,7 +392,19 @@ def parse_args(argv=None):
     parser.add_argument("--guest-wait", type=float, default=2.0, help="a guest's seconds per page")
     parser.add_argument("--admins", type=int, default=2, help="admins approving applications")
     parser.add_argument("--pacing", type=float, default=10.0, help="seconds per member action")
-    parser.add_argument("--spawn-rate", type=float, default=10.0, help="users started per second")
+    parser.add_argument("--spawn-rate", type=float, default=20.0, help="users started per second")
+    parser.add_argument(
+        "--sign-in",
+        choices=["session", "form"],
+        default="session",
+        help="session: prepared sessions (people who stay signed in); form: allauth's form",
+    )
+    parser.add_argument(
+        "--ready-timeout",
+        type=int,
+        default=300,
+        help="most seconds to wait for every member's sign-in and websocket before measuring",
+    )
     parser.add_argument("--duration", type=int, default=60, help="measured seconds per step")
     parser.add_argument("--wrk-connections", type=int, default=16)
     parser.add_argument("--wrk-seconds", type=int, default=10)
@@ -431,10 +465,14 @@ def main(argv=None) -> int:
         "users": users,
         "duration": args.duration,
         "wrk": f"-c{args.wrk_connections} -d{args.wrk_seconds}s",
+        "sign_in": args.sign_in,
+        "pacing": args.pacing,
     }
-    json_path, csv_path = report.write_results(rows, args.out, meta)
+    json_path, csv_path = report.write_results(rows, args.out, {**meta, "steps": harness.steps})
     print()
     print(" ".join(f"{k}={v}" for k, v in meta.items()))
+    for members, step in harness.steps.items():
+        print(report.step_summary(members, step))
     print(report.format_table(rows))
     print(f"\n{json_path}\n{csv_path}")
     return 0

@@ -20,6 +20,7 @@ HOST = "127.0.0.1"
 SETTINGS_MODULE = "cms.settings.production"
 # A fixed, obviously non-secret key: the harness's database holds demo data only.
 HARNESS_SECRET_KEY = "loadtest-not-a-secret-" + "k3y-" * 10
+CHANNEL_LAYER_PREFIX = "cms-loadtest"
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,9 @@ def make_topology(
             for i in range(stacks)
         ),
         work_dir=work_dir,
-        # The settings' STATIC_ROOT (collectstatic writes it; nginx serves it).
-        static_root=static_root or ROOT / "staticfiles",
+        # STATIC_ROOT of the app processes (collectstatic writes it; nginx serves it): in the
+        # work dir, so the harness never rewrites the checkout's staticfiles/.
+        static_root=static_root or work_dir / "static",
         media_root=media_dir / "public",
         private_media_root=media_dir / "private",
         gunicorn_workers=gunicorn_workers,
@@ -119,6 +121,10 @@ def app_env(
             "REDIS_URL": redis_url,
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_HSTS_SECONDS": "0",
+            "STATIC_ROOT": str(topology.static_root),
+            # The channel layer's own channels: a dev server on the same Redis never gets
+            # the harness's chat events, nor the harness its.
+            "CHANNEL_LAYER_PREFIX": CHANNEL_LAYER_PREFIX,
             "MEDIA_ROOT": str(topology.media_root),
             "PRIVATE_MEDIA_ROOT": str(topology.private_media_root),
             "PRIVATE_MEDIA_X_ACCEL_PREFIX": "/_private/" if topology.x_accel else "",

@@ -181,3 +181,75 @@ def test_table_and_files(tmp_path):
     json_path, csv_path = report.write_results(rows, tmp_path / "out", {"stacks": 1})
     assert '"stacks": 1' in json_path.read_text()
     assert len(csv_path.read_text().splitlines()) == 1 + len(rows)
+
+
+def test_app_env_keeps_the_harness_apart(tmp_path):
+    """The harness's processes collect static files into its work dir (STATIC_ROOT), not the
+    checkout's, and use a channel-layer prefix of their own, not the site's default "cms"."""
+    topo = _two_stacks(tmp_path)
+    env = topology.app_env(
+        {}, topo, database_url="postgres://db/x", redis_url="redis://r/13", page_cache=True
+    )
+    assert env["STATIC_ROOT"] == str(tmp_path / "static")
+    assert env["CHANNEL_LAYER_PREFIX"] not in {"", "cms"}
+    assert f"alias {tmp_path}/static/;" in topology.nginx_config(topo)
+
+
+def test_member_actions_against_the_pacing(tmp_path):
+    """A step's member actions are its ``member: ...`` requests, expected members × duration /
+    pacing; the step's line says how many members were connected when measuring began."""
+    path = tmp_path / "step_stats.csv"
+    path.write_text(LOCUST_CSV)
+    rows = report.parse_locust_stats(path, 200, {})
+    actions = report.member_actions(rows, members=200, duration=30, pacing=10)
+    assert actions == {"member_actions": 330, "expected_actions": 600, "actions_ratio": 0.55}
+    start = {
+        "members_connected": 198,
+        "members_without_socket": 2,
+        "sign_in_failures": 0,
+        "admins": 2,
+        "waited_s": 12.5,
+        "everyone_arrived": True,
+    }
+    line = report.step_summary(200, {**start, **actions})
+    assert "198/200 members connected" in line and "expected ≈ 600" in line
+    assert "no start record" in report.step_summary(16, actions)
+
+
+def test_locustfile_opens_the_window_after_everyone_and_paces_from_the_first_action(tmp_path):
+    """In the locustfile (imported in a child process: locust patches the interpreter with
+    gevent), the start event is set only when every member and admin has arrived, failures
+    included, and a signed-in person's waits keep one action per pacing interval counted from
+    their first action, with no catching up beyond "at once" after a slow action."""
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"members": [], "admins": [], "public": [], "password": "x"}')
+    code = """
+import time
+import locustfile as lf
+a = lf.Arrivals(3)
+a.arrive("members_connected"); a.arrive(None)
+assert not a.everyone.is_set()
+a.arrive("admins")
+assert a.everyone.is_set() and a.failed == 1 and a.counts["admins"] == 1
+assert lf.Arrivals(0).everyone.is_set()
+
+class Person:
+    wait_time = lf.SignedIn.wait_time
+p = Person()
+p.next_action = time.perf_counter()          # the first action starts now
+first = p.wait_time()                        # it took no time: wait the whole interval
+assert 9.9 < first <= 10.0, first
+p.next_action -= 25                          # an action that ran far past its slot
+assert p.wait_time() == 0                    # the next follows at once, no burst after it
+print("ok")
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=LOADTEST,
+        env={"LOADTEST_PLAN": str(plan), "LOADTEST_MEMBER_PACING": "10", "PATH": "/usr/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr
