@@ -74,6 +74,9 @@ def parse_locust_stats(path: Path, users: int, hits: dict | None = None) -> list
             if record["Name"] == "Aggregated":
                 name = "all requests"
             counted = hits.get(name)
+            if not _number(record["Request Count"]):
+                # Only before the measured window (the websockets' connects): nothing to show.
+                continue
             rows.append(
                 Row(
                     phase="mixed",

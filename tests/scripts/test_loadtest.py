@@ -119,6 +119,7 @@ LOCUST_CSV = (
     "GET,member: feed,300,0,80,90,20,400,30000,5.0,0.0,80,90,100,110,120,140,200,260,400,400,400\n"
     "GET,guest: home,100,0,5,6,2,30,20000,1.7,0.0,5,5,6,6,8,10,20,25,30,30,30\n"
     "POST,member: post,30,2,100,120,50,900,0,0.5,0.03,100,110,120,130,200,300,800,900,900,900,900\n"
+    "WS,ws connect,0,0,0,0,0,0,0,0.0,0.0,0,0,0,0,0,0,0,0,0,0,0\n"
     ",Aggregated,430,2,60,70,2,900,0,7.2,0.03,60,80,90,100,120,150,250,300,900,900,900\n"
 )
 
@@ -133,6 +134,7 @@ def test_locust_stats_and_targets(tmp_path):
     assert by_name["member: feed"].p95_ms == 140.0
     assert by_name["guest: home"].cache_hits == 99
     assert by_name["all requests"].requests == 430
+    assert "ws connect" not in by_name  # no request in the measured window
     rows += [
         report.wrk_row(
             "/ping",
