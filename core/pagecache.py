@@ -136,7 +136,7 @@ class CachedPageMixin:
     ``page_cache_views``: for a routable page, the names of the route methods that may be
     cached (the page's own address is cached unless it is a route not named here: a form's
     POST target, a personal link with a token, a download are never named).
-    A page behind a view restriction (password, groups) is never cached.
+    A page behind a view restriction (password, sign-in, groups) is never cached.
     """
 
     page_cache_lists: tuple[str, ...] = ()
@@ -153,11 +153,10 @@ class CachedPageMixin:
     def serve(self, request, *args, **kwargs):
         # RoutablePageMixin's route() hands serve() the route's view first.
         view = args[0] if args and callable(args[0]) else None
-        if (
-            is_guest_request(request)
-            and (view is None or view.__name__ in self.page_cache_views)
-            and not self.get_view_restrictions().exists()
-        ):
+        # A page behind a view restriction never gets here for a guest: Wagtail's own
+        # before_serve_page hook answers with the password form or the login redirect, and
+        # whoever passed it carries a session cookie.
+        if is_guest_request(request) and (view is None or view.__name__ in self.page_cache_views):
             # Before rendering, so that context_processor() blanks the CSRF token.
             tag_request(request, *self.page_cache_tags(), timeout=self.page_cache_seconds)
         return super().serve(request, *args, **kwargs)

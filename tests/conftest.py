@@ -122,10 +122,21 @@ def polotsk(home_page):
     )
 
 
+class _ProvidedOrganisations(dict):
+    """The provider's data; a change purges the «organisations» tag, as the members app's
+    receivers do when a membership or a profile changes (the pages cache the lists)."""
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        from core.pagecache import purge_now
+
+        purge_now(["organisations"])
+
+
 @pytest.fixture
 def organisations_provider():
-    """Registers a participating-organisations provider, as the membership app will."""
-    data: dict[int, list] = {}
+    """Registers a participating-organisations provider, as the membership app does."""
+    data: dict[int, list] = _ProvidedOrganisations()
 
     def provider(initiative_ids):
         return {pk: data.get(pk, []) for pk in initiative_ids}

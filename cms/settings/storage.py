@@ -4,8 +4,8 @@
 PRIVATE_MEDIA_ROOT. On several app hosts both folders must be one shared volume (NFS, a
 cluster file system) mounted at the same path on every host.
 
-``MEDIA_STORAGE=s3``: S3-compatible object storage through django-storages (boto3 must be
-installed: requirements-s3.txt). Public media (Wagtail images, their renditions, documents) in
+``MEDIA_STORAGE=s3``: S3-compatible object storage through django-storages (boto3, in
+requirements.txt). Public media (Wagtail images, their renditions, documents) in
 AWS_STORAGE_BUCKET_NAME; members' files in AWS_PRIVATE_STORAGE_BUCKET_NAME (default: the same
 bucket, then AWS_LOCATION and AWS_PRIVATE_LOCATION must be two separate prefixes), always
 private (signed URLs only).
