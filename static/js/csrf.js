@@ -1,12 +1,13 @@
 // Pages cached for guests carry no CSRF token (core/pagecache.py): a form posted from one
 // asks /csrf-token for a token (which also sets the CSRF cookie), adds it and is sent again.
-// Forms that already carry a token (every signed-in page) are left alone.
+// Forms that already carry a token (every signed-in page) are left alone, and so are forms
+// marked data-csrf="exempt" (the language switch, whose view needs no token).
 const FIELD = "csrfmiddlewaretoken";
 
 document.addEventListener("submit", async (event) => {
   const form = event.target;
   if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
-  if (form.querySelector(`input[name="${FIELD}"]`)) return;
+  if (form.dataset.csrf === "exempt" || form.querySelector(`input[name="${FIELD}"]`)) return;
   if (new URL(form.action, window.location.href).origin !== window.location.origin) return;
   event.preventDefault();
   const submitter = event.submitter;
