@@ -283,14 +283,19 @@ class PageCacheMiddleware:
         return response
 
 
-def tagged_values(tag: str, name: str, keys: list, compute, *, timeout: int | None = None) -> dict:
-    """``compute(missing_keys) -> {key: value}`` cached per key until ``tag`` is purged: data a
-    public page shows, reused by signed-in people's renders too (which the page cache never
-    serves). Keys ``compute`` leaves out are cached as None."""
+def tagged_values(
+    tag: str | tuple[str, ...], name: str, keys: list, compute, *, timeout: int | None = None
+) -> dict:
+    """``compute(missing_keys) -> {key: value}`` cached per key until ``tag`` (or one of a
+    tuple of tags) is purged: data a public page shows, reused by signed-in people's renders
+    too (which the page cache never serves), and member pages' data that changes rarely.
+    Keys ``compute`` leaves out are cached as None."""
     if not keys:
         return {}
+    tags = (tag,) if isinstance(tag, str) else tuple(tag)
     try:
-        token = _current_tokens([tag])[tag]
+        tokens = _current_tokens(tags)
+        token = "-".join(tokens[t] for t in tags)
         names = {f"{KEY_PREFIX}:data:{name}:{token}:{key}": key for key in keys}
         found = {names[cached]: value for cached, value in cache.get_many(list(names)).items()}
     except Exception:

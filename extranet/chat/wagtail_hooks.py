@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from extranet.members.people import PERSON_ACTION_HOOK
+from extranet.members.people import PERSON_ACTION_HOOK, PERSON_ACTIONS_PREPARE_HOOK
 from extranet.members.templatetags.cabinet_tags import NAV_ITEM_HOOK, NAV_LINKS_HOOK, NavItem
 from ideas_exchange.extensions import HOOK_RESPOND, RespondError
 
@@ -35,19 +35,44 @@ def messages_item(user) -> list[NavItem]:
     ]
 
 
-def _writable_ids(viewer):
-    """Whom ``viewer`` may write to, read once per request for every card of the page (None:
-    everyone, the portal admin). Cached on the request's user object, which lives for one
-    request; the socket never uses it (``permissions`` reads fresh there)."""
-    cached = getattr(viewer, "_chat_writable_ids", False)
-    if cached is False:
+def _writable(viewer) -> tuple[frozenset | None, frozenset | None]:
+    """(the people decided so far, those of them ``viewer`` may write to) for this request;
+    None for «everyone». Kept on the request's user object, which lives for one request; the
+    socket never uses it (``permissions`` reads fresh there)."""
+    return getattr(viewer, "_chat_writable", (frozenset(), frozenset()))
+
+
+@hooks.register(PERSON_ACTIONS_PREPARE_HOOK)
+def prepare_write_to(viewer, subject_ids):
+    """Whom of a page's cards ``viewer`` may write to: one query about those people only."""
+    decided, writable = _writable(viewer)
+    if decided is None or not permissions.can_use_chat(viewer):
+        return
+    wanted = frozenset(subject_ids) - decided
+    if not wanted:
+        return
+    if permissions.can_broadcast(viewer):
+        viewer._chat_writable = (None, None)
+        return
+    people = permissions.writable_people(viewer, is_portal_admin_now=False).filter(pk__in=wanted)
+    viewer._chat_writable = (
+        decided | wanted,
+        writable | frozenset(people.values_list("pk", flat=True)),
+    )
+
+
+def _may_write_to(viewer, subject_id: int) -> bool:
+    decided, writable = _writable(viewer)
+    if decided is not None and subject_id not in decided:
+        # A card no page announced (a template asking per person): everyone at once, as one
+        # query, rather than one per card.
         if permissions.can_broadcast(viewer):
-            cached = None
+            decided = writable = None
         else:
             people = permissions.writable_people(viewer, is_portal_admin_now=False)
-            cached = frozenset(people.values_list("pk", flat=True))
-        viewer._chat_writable_ids = cached
-    return cached
+            decided, writable = None, frozenset(people.values_list("pk", flat=True))
+        viewer._chat_writable = (decided, writable)
+    return writable is None or subject_id in writable
 
 
 @hooks.register(PERSON_ACTION_HOOK)
@@ -56,8 +81,7 @@ def write_to(viewer, subject):
     however many cards it shows."""
     if not permissions.can_use_chat(viewer) or not subject.is_active:
         return None
-    writable = _writable_ids(viewer)
-    if writable is not None and subject.pk not in writable:
+    if not _may_write_to(viewer, subject.pk):
         return None
     return (_("Write a message"), reverse("chat:with", args=[subject.pk]))
 

@@ -23,6 +23,10 @@ from . import permissions
 # cards (the chat's «написать»), or None when the viewer may not use it. Never asked for the
 # viewer's own card.
 PERSON_ACTION_HOOK = "register_person_action"
+# ``fn(viewer, subject_ids)``: told beforehand which people a page of cards shows, so that a
+# provider answers for all of them with one query about those people only (not, say, every
+# one of 50,000 accounts the viewer might write to).
+PERSON_ACTIONS_PREPARE_HOOK = "register_person_actions_prepare"
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,15 @@ def photo_url(user, *, visible) -> str:
     return reverse("profile_photo", args=[user.pk])
 
 
+def prepare_person_actions(viewer, subject_ids: Iterable[int]) -> None:
+    """Let the providers of :data:`PERSON_ACTION_HOOK` look up ``subject_ids`` at once."""
+    ids = frozenset(pk for pk in subject_ids if pk is not None and pk != viewer.pk)
+    if not ids or not viewer.is_authenticated:
+        return
+    for prepare in hooks.get_hooks(PERSON_ACTIONS_PREPARE_HOOK):
+        prepare(viewer, ids)
+
+
 def person_actions(viewer, subject) -> tuple[PersonAction, ...]:
     """The registered buttons for ``subject``'s card as ``viewer`` sees it; none on one's own."""
     if subject is None or not viewer.is_authenticated or viewer.pk == subject.pk:
@@ -97,6 +110,7 @@ def person_cards(
     if visible is None:
         visible = permissions.people_with_visible_data(viewer, [u.pk for u in users])
     admin_ids = frozenset(admin_ids)
+    prepare_person_actions(viewer, [u.pk for u in users if u.pk in visible])
     shown_in = [initiative] if initiative is not None else []
     cards = []
     for user in users:

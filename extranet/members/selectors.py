@@ -9,6 +9,7 @@ from django.db.models import Q
 from initiatives.extensions import OrganisationItem
 
 from .models import Membership
+from .roster import roster_of
 
 
 def membership_active(*, user, initiative) -> Membership | None:
@@ -157,33 +158,30 @@ def _approved_members(initiative):
     )
 
 
-def group_admins(*, initiative) -> list:
-    """The initiative's administrators (users with profiles), by name; one query."""
+def _users_in_order(ids, *, with_profile: bool = False) -> list:
+    """Active accounts of ``ids``, in that order; one query (none for no ids)."""
     from .models import User
 
-    return list(
-        User.objects.filter(
-            pk__in=_approved_members(initiative)
-            .filter(role=Membership.Role.ADMIN)
-            .values("user_id")
-        )
-        .select_related("profile")
-        .order_by("last_name", "first_name", "email")
-    )
+    if not ids:
+        return []
+    users = User.objects.filter(pk__in=ids, is_active=True)
+    if with_profile:
+        users = users.select_related("profile")
+    found = {user.pk: user for user in users}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def group_admins(*, initiative) -> list:
+    """The initiative's administrators (users with profiles), by name; one query on the
+    cached roster (extranet.members.roster)."""
+    return _users_in_order(roster_of(initiative=initiative).admins, with_profile=True)
 
 
 def group_members_preview(*, initiative, limit: int = 6) -> tuple[int, list]:
     """(number of approved members, the first ``limit`` of them by name) for the side panel
-    «Участники N»; two queries however many members."""
-    from .models import User
-
-    members = _approved_members(initiative)
-    first = list(
-        User.objects.filter(pk__in=members.values("user_id")).order_by(
-            "last_name", "first_name", "email"
-        )[:limit]
-    )
-    return members.count(), first
+    «Участники N»; one query on the cached roster however many members."""
+    roster = roster_of(initiative=initiative)
+    return roster.count, _users_in_order(roster.by_name[:limit])
 
 
 # --- Member directory, member cards, the list of groups (issue 5, items 4 and 5) -----------------
@@ -213,6 +211,35 @@ def contains_q(term: str, *fields: str):
         for field in fields:
             matches |= Q(**{f"{field}__icontains": variant})
     return matches
+
+
+def directory_page(*, initiative, query: str, number, per_page: int):
+    """(the paginator's page, its memberships) of the directory. Everyone: the page is cut
+    from the cached order (extranet.members.roster), so 5,000 members are not sorted by name
+    on every request; a search: :func:`directory_members`."""
+    from django.core.paginator import Paginator
+
+    if query:
+        page_obj = Paginator(
+            directory_members(initiative=initiative, query=query), per_page
+        ).get_page(number)
+        return page_obj, list(page_obj.object_list)
+    order = roster_of(initiative=initiative).directory_order
+    page_obj = Paginator(order, per_page).get_page(number)
+    return page_obj, directory_rows(initiative=initiative, user_ids=page_obj.object_list)
+
+
+def directory_rows(*, initiative, user_ids) -> list[Membership]:
+    """The approved memberships of ``user_ids`` in ``initiative``, with user, profile and
+    organisation, in the order of ``user_ids``: a directory page cut from the cached roster
+    (extranet.members.roster); one query."""
+    rows = {
+        m.user_id: m
+        for m in _approved_members(initiative)
+        .filter(user_id__in=list(user_ids))
+        .select_related("user", "user__profile", "user__profile__organisation")
+    }
+    return [rows[pk] for pk in user_ids if pk in rows]
 
 
 def directory_members(*, initiative, query: str = ""):

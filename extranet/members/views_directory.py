@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -53,10 +52,12 @@ def members(request, slug):
     if not permissions.can_read_group(request.user, initiative):
         raise PermissionDenied
     query = (request.GET.get("q") or "").strip()[: selectors.DIRECTORY_QUERY_MAX]
-    page_obj = Paginator(
-        selectors.directory_members(initiative=initiative, query=query), DIRECTORY_PER_PAGE
-    ).get_page(request.GET.get("page"))
-    rows = list(page_obj.object_list)
+    page_obj, rows = selectors.directory_page(
+        initiative=initiative,
+        query=query,
+        number=request.GET.get("page"),
+        per_page=DIRECTORY_PER_PAGE,
+    )
     cards = person_cards(
         viewer=request.user,
         users=[m.user for m in rows],

@@ -370,3 +370,26 @@ def test_write_button_on_the_feed_contact_card(people, client_for, gorki):
         feed = reverse("groups:feed", kwargs={"slug": gorki.slug})
     page = html(client_for(people["member"]).get(feed))
     assert url("chat:with", people["initiative_admin"].pk) in page
+
+
+def test_cards_ask_about_their_own_people_and_others_still_get_an_answer(people, gorki):
+    """A page of cards announces its people (people.prepare_person_actions): the chat looks
+    up only those, a person blocked among them gets no «Написать», and a card the page did
+    not announce (a template asking per person) is still answered correctly."""
+    from extranet.chat.wagtail_hooks import write_to
+    from extranet.members.people import prepare_person_actions
+    from tests.factories import MembershipFactory
+
+    member, admin = people["member"], people["initiative_admin"]
+    blocked = MembershipFactory(initiative=gorki).user
+    Block.objects.create(blocker=member, blocked=blocked)
+    prepare_person_actions(member, [admin.pk, blocked.pk])
+    decided, writable = member._chat_writable
+    assert decided == {admin.pk, blocked.pk}
+    assert writable == {admin.pk}
+    assert write_to(member, admin) is not None
+    assert write_to(member, blocked) is None
+    # Not announced: the pending applicant (no) and another Gorki member (yes).
+    colleague = MembershipFactory(initiative=gorki).user
+    assert write_to(member, people["pending"]) is None
+    assert write_to(member, colleague) is not None

@@ -382,3 +382,17 @@ def test_former_member_is_named_but_not_linked(client, gorki, people):
     assert former.user.get_full_name() in html and card not in html
     client.force_login(people["portal_admin"])
     assert card in client.get(feed_url()).content.decode()
+
+
+def test_kind_counts_follow_new_and_deleted_posts(client, gorki, people):
+    """The filter's counts are cached per group; a new post and a deletion show on the next
+    page (a post's save or deletion purges them)."""
+    PostFactory(initiative=gorki, kind="news", text="Новость дня")
+    client.force_login(people["member"])
+    assert re.search(r'>All <span class="feed-filter__count">1<', client.get(feed_url()).text)
+    proposal = PostFactory(initiative=gorki, kind="proposal", text="Предложение дня")
+    html = client.get(feed_url()).text
+    assert re.search(r'>All <span class="feed-filter__count">2<', html)
+    assert re.search(r'>Proposal <span class="feed-filter__count">1<', html)
+    proposal.delete()
+    assert re.search(r'>All <span class="feed-filter__count">1<', client.get(feed_url()).text)
