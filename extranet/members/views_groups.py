@@ -34,6 +34,7 @@ from .invitations import (
     invitation_status,
 )
 from .models import Invitation, Membership
+from .people import prepare_person_actions
 from .services import MembershipError, membership_approve, membership_reject
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ def applications(request, slug):
     visible = permissions.people_with_visible_data(
         request.user, [m.user_id for m in page_obj.object_list]
     )
+    # The cards' buttons («Написать») are looked up for this page's applicants at once.
+    prepare_person_actions(request.user, [m.user_id for m in page_obj.object_list])
     return TemplateResponse(
         request,
         "members/groups/applications.html",

@@ -54,3 +54,21 @@ def test_bad_params_never_fail(client, event, params):
             "Сбросить" in response.content.decode()
             or response.context["page_obj"].paginator.count == 0
         )
+
+
+def test_filter_options_follow_publishing(client, event_index, gorki, polotsk):
+    """The initiatives and kinds offered by the filters are cached; publishing an event of
+    another initiative and kind adds them, unpublishing it takes them away again."""
+    from events.selectors import filter_options
+
+    EventPageFactory(initiative=gorki)
+    assert [slug for slug, _ in filter_options()["initiatives"]] == [gorki.slug]
+    kind = EventKindFactory(name="Хакатон")
+    event = EventPageFactory(initiative=polotsk, kind=kind)
+    options = filter_options()
+    assert {slug for slug, _ in options["initiatives"]} == {gorki.slug, polotsk.slug}
+    assert "Хакатон" in {name for _, name in options["kinds"]}
+    event.unpublish()
+    options = filter_options()
+    assert [slug for slug, _ in options["initiatives"]] == [gorki.slug]
+    assert "Хакатон" not in {name for _, name in options["kinds"]}
