@@ -107,6 +107,17 @@ def visible_ideas(user, queryset=None):
     )
 
 
+def visibility_scope(user) -> str:
+    """A key equal for everyone to whom :func:`visible_ideas` gives the same ideas (guests;
+    moderators; signed-in people with the same initiatives), for data cached per audience."""
+    viewer = _as_viewer(user)
+    if not viewer.signed_in:
+        return "guest"
+    if viewer.moderator:
+        return "moderator"
+    return "in:" + ",".join(str(pk) for pk in sorted(viewer.member_of | viewer.admin_of))
+
+
 def can_see_names(user) -> bool:
     """People's names (authors, commenters, partners) are shown to signed-in users only."""
     return _as_viewer(user).signed_in

@@ -15,6 +15,8 @@ from django.db.models.functions import Coalesce
 from taggit.models import Tag
 from wagtail.search.backends import get_search_backend
 
+from core.pagecache import TAG_ALL, tagged_values
+
 from . import permissions
 from .models import (
     Idea,
@@ -101,14 +103,23 @@ def initiative_options() -> list[tuple[str, str]]:
 
 
 def tag_options(*, user, selected: str = "") -> list[tuple[str, str]]:
-    """(slug, name) of the tags most used by the ideas ``user`` sees (and the selected one)."""
-    visible = permissions.visible_ideas(user).values("pk")
-    tags = list(
-        Tag.objects.filter(ideas__in=visible)
-        .annotate(uses=Count("ideas"))
-        .order_by("-uses", "name")
-        .values_list("slug", "name")[:TAG_OPTIONS]
-    )
+    """(slug, name) of the tags most used by the ideas ``user`` sees (and the selected one).
+    Cached per audience (permissions.visibility_scope) until an idea changes: the count over
+    10,000 ideas' tags costs ~15 ms per request."""
+    scope = permissions.visibility_scope(user)
+
+    def most_used(scopes):
+        visible = permissions.visible_ideas(user).values("pk")
+        return {
+            scopes[0]: list(
+                Tag.objects.filter(ideas__in=visible)
+                .annotate(uses=Count("ideas"))
+                .order_by("-uses", "name")
+                .values_list("slug", "name")[:TAG_OPTIONS]
+            )
+        }
+
+    tags = list(tagged_values(("ideas", TAG_ALL), "ideas-tag-options", [scope], most_used)[scope])
     if selected and selected not in {slug for slug, _ in tags}:
         tags += list(Tag.objects.filter(slug=selected).values_list("slug", "name")[:1])
     return sorted(tags, key=lambda pair: pair[1].lower())

@@ -29,6 +29,23 @@ def initiatives_open_for_applications():
     )
 
 
+class _SlugTitleIterator(forms.models.ModelChoiceIterator):
+    """The options as (slug, title) rows: the cabinet is rendered on every visit, and
+    building 50 initiative pages (Wagtail page objects, their bodies decoded) only to print
+    their titles cost more than the rest of the form."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("slug", "title")
+
+
+class InitiativeChoiceField(forms.ModelChoiceField):
+    """An initiative chosen by slug; validation loads the chosen one only."""
+
+    iterator = _SlugTitleIterator
+
+
 class ProfileForm(forms.Form):
     """The cabinet's profile form (seed 000 «Личный кабинет пользователя»)."""
 
@@ -59,7 +76,7 @@ class ProfileForm(forms.Form):
             "e-mail» below."
         ),
     )
-    initiative = forms.ModelChoiceField(
+    initiative = InitiativeChoiceField(
         label=_("Cluster initiative"),
         queryset=InitiativePage.objects.none(),
         to_field_name="slug",

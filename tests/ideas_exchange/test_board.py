@@ -223,3 +223,21 @@ def test_post_and_rss_links(client, client_for, people, ideas_page):
     signed_in = client_for(people["registered"]).get(BOARD).content.decode()
     assert f'href="{new_url}"' in signed_in and f'href="{subscriptions_url}"' in signed_in
     assert gettext("Propose an idea") in signed_in
+
+
+def test_tag_options_are_per_audience_and_follow_new_tags(people, gorki, ideas_page):
+    """The filter's tags are cached per audience: a members-only idea's tag is offered to
+    Gorki's members and not to a registered user, and a new idea's tag shows at once."""
+    from ideas_exchange.selectors import tag_options
+
+    IdeaFactory(tags=["агротех"])
+    IdeaFactory(initiative=gorki, visibility=Idea.Visibility.MEMBERS, tags=["закрытая-тема"])
+
+    def names(user):
+        return {name for _, name in tag_options(user=user)}
+
+    assert names(people["member"]) == {"агротех", "закрытая-тема"}
+    assert names(people["registered"]) == {"агротех"}
+    IdeaFactory(tags=["биотех"])
+    assert names(people["registered"]) == {"агротех", "биотех"}
+    assert names(people["member"]) == {"агротех", "закрытая-тема", "биотех"}

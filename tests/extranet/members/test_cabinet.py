@@ -173,3 +173,33 @@ def test_the_cabinet_links_to_the_notification_settings(client_for, people):
     where each kind of notification is chosen."""
     response = client_for(people["member"]).get("/en/cabinet/")
     assert 'href="/en/cabinet/notifications/settings/"' in response.content.decode()
+
+
+def test_the_initiative_select_lists_open_initiatives_and_keeps_the_choice(
+    client, people, gorki, polotsk
+):
+    """«Cluster initiative» offers the live initiatives that take applications, by title,
+    with their slugs; ``?initiative=`` preselects one; an unknown slug is a form error that
+    applies nowhere."""
+    polotsk.join_policy = polotsk.JoinPolicy.INVITATION
+    polotsk.save_revision().publish()
+    user = people["registered"]
+    client.force_login(user)
+    html = client.get("/cabinet/", {"initiative": "gorki"}).content.decode()
+    assert f'<option value="gorki" selected>{gorki.title}</option>' in html
+    assert 'value="polotsk' not in html
+    data = {
+        "first_name": "Ольга",
+        "last_name": "Новикова",
+        "phone": "+375291234567",
+        "initiative": "no-such-initiative",
+    }
+    response = client.post("/cabinet/", data)
+    assert response.status_code == 200
+    from django import forms
+    from django.utils import translation
+
+    with translation.override("ru"):
+        invalid = str(forms.ModelChoiceField.default_error_messages["invalid_choice"])
+    assert invalid in response.content.decode()
+    assert not Membership.objects.filter(user=user).exists()
