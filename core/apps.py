@@ -12,6 +12,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import pagecache
+        from . import pagecache, sites  # noqa: F401 - sites connects its purging receivers
 
         pagecache.connect_signals()
