@@ -12,6 +12,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import pagecache, sites  # noqa: F401 - sites connects its purging receivers
+        from . import checks, pagecache, sites  # noqa: F401 - checks registers, sites connects
 
         pagecache.connect_signals()

@@ -12,6 +12,9 @@ from .env import env_bool, env_int, env_str
 from .storage import FILESYSTEM_BACKEND
 
 DEBUG = False
+# core/checks.py refuses what production must not run on (SQLite, in-process cache and
+# channel layer, an unstated proxy count).
+PRODUCTION = True
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production (see .env.example).")
@@ -50,6 +53,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 # allauth's per-IP rate limits need the client's address, not the proxy's: the number of
 # reverse proxies in front of the site whose X-Forwarded-For entries are trusted.
+# It must be stated (core.E004): a wrong guess either trusts a forged header or blames nginx.
+TRUSTED_PROXY_COUNT_SET = env_str("TRUSTED_PROXY_COUNT") != ""
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 
 if REDIS_URL:

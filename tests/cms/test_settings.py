@@ -131,6 +131,7 @@ PRODUCTION_ENV = {
     "CSRF_TRUSTED_ORIGINS": "https://cluster.example.org",
     "SITE_URL": "https://cluster.example.org",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "TRUSTED_PROXY_COUNT": "1",
     "EMAIL_BACKEND": "smtp",
     "EMAIL_HOST": "smtp.example.org",
     "EMAIL_PORT": "587",
@@ -148,7 +149,8 @@ def test_production_check_deploy_is_clean(tmp_path):
             "PATH": os.environ["PATH"],
             "CMS_READ_DOTENV": "0",
             "SECRET_KEY": secrets.token_urlsafe(64),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+            # check does not connect; the host need not exist.
+            "DATABASE_URL": "postgres://cms@db.internal:5432/cms",
             **PRODUCTION_ENV,
         },
         capture_output=True,
@@ -157,6 +159,70 @@ def test_production_check_deploy_is_clean(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def _production_check(tmp_path, **overrides) -> subprocess.CompletedProcess:
+    env = {
+        "PATH": os.environ["PATH"],
+        "CMS_READ_DOTENV": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "DATABASE_URL": "postgres://cms@db.internal:5432/cms",
+        **PRODUCTION_ENV,
+        **overrides,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={key: value for key, value in env.items() if value is not None},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_sqlite_in_process_engines_and_an_unstated_proxy_count(tmp_path):
+    """Production's own checks (core/checks.py) stop `manage.py check` (and so `migrate`)
+    on SQLite, without Redis (the in-memory channel layer and the local-memory cache) and
+    without TRUSTED_PROXY_COUNT, each with its id and a hint."""
+    result = _production_check(
+        tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        REDIS_URL=None,
+        TRUSTED_PROXY_COUNT=None,
+    )
+    assert result.returncode != 0
+    for check_id in ("core.E001", "core.E002", "core.E003", "core.E004"):
+        assert check_id in result.stderr, result.stderr
+    assert "HINT: Set REDIS_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "check_id"),
+    [
+        ({"DATABASE_URL": "sqlite:///prod.sqlite3"}, "core.E001"),
+        ({"REDIS_URL": None}, "core.E002"),
+        ({"TRUSTED_PROXY_COUNT": None}, "core.E004"),
+    ],
+)
+def test_each_production_refusal_on_its_own(tmp_path, overrides, check_id):
+    """One missing piece is enough to refuse, and names only what is wrong."""
+    result = _production_check(tmp_path, **overrides)
+    assert result.returncode != 0
+    assert check_id in result.stderr
+    others = {"core.E001", "core.E004"} - {check_id}
+    if check_id != "core.E002":
+        others |= {"core.E002", "core.E003"}
+    assert not any(other in result.stderr for other in others), result.stderr
+
+
+def test_development_settings_are_not_refused():
+    """The same engines are fine outside production (make run, the tests)."""
+    result = run_python(
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('check')",
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+    )
+    assert result.returncode == 0, result.stderr
 
 
 PRINT_SITE_URL = (
