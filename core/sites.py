@@ -7,9 +7,8 @@ in or not, for an answer that changes only when a site is edited in the admin. T
 below asks the cache first (core.pagecache's tag tokens: tag ``sites``, purged when a site is
 saved or deleted, and ``all``) and sets ``request._wagtail_site``, which Wagtail then uses.
 
-The cached site carries its root page (Wagtail's query selects it too, and the menus and
-routing read it), so publishing or unpublishing a page that is a site's root purges ``sites``
-as well; a move or a new slug purges ``all`` anyway (core.pagecache).
+The cached site carries no root page object: a page reads it fresh when it needs it (Wagtail's
+serve view does), so a published change of the home page is never served from here.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from django.db.models.signals import post_delete, post_save
 from django.http.request import split_domain_port
 from wagtail.models import Site
 from wagtail.models.sites import get_site_for_hostname
-from wagtail.signals import page_published, page_unpublished
 
 from .pagecache import TAG_ALL, purge, tagged_values
 
@@ -38,6 +36,8 @@ def _lookup(keys: list[str]) -> dict[str, Site | None]:
             site = get_site_for_hostname(hostname, int(port))
         except Site.DoesNotExist:
             site = None
+        if site is not None:
+            site._state.fields_cache.pop("root_page", None)
         found[key] = site
     return found
 
@@ -68,12 +68,3 @@ def _site_changed(sender, instance, raw=False, **kwargs) -> None:
 
 post_save.connect(_site_changed, sender=Site, dispatch_uid="core-sites-save")
 post_delete.connect(_site_changed, sender=Site, dispatch_uid="core-sites-delete")
-
-
-def _root_page_changed(sender, instance, **kwargs) -> None:
-    if Site.objects.filter(root_page_id=instance.pk).exists():
-        purge(TAG)
-
-
-page_published.connect(_root_page_changed, dispatch_uid="core-sites-root-published")
-page_unpublished.connect(_root_page_changed, dispatch_uid="core-sites-root-unpublished")
