@@ -12,6 +12,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import checks, pagecache, sites  # noqa: F401 - checks registers, sites connects
+        from . import checks, pagecache  # noqa: F401 - checks registers the system checks
 
         pagecache.connect_signals()

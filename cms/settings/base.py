@@ -104,8 +104,6 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "cms.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Wagtail's site of the request from the cache instead of a query on every page.
-    "core.sites.CachedSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "extranet.dashboard.audience.AudienceMiddleware",
