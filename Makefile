@@ -15,7 +15,7 @@ WORKERS ?= auto
 TEST_DB ?= --reuse-db
 
 .DEFAULT_GOAL := help
-.PHONY: install help run serve test test-browser lint format migrate seed messages check-deploy clean bench-chat bench
+.PHONY: install help run serve test test-browser lint format migrate seed messages check-deploy clean bench-chat bench faults
 
 help:
 	@echo "make run      install, migrate, load demo data, serve http://$(HOST):$(PORT) (with websockets)"
@@ -83,6 +83,13 @@ bench-chat: install
 # (--help lists them, e.g. ARGS="--page-cache off", ARGS="--stacks 2").
 bench: install
 	$(PY) scripts/loadtest/run.py $(ARGS)
+
+# The fault scripts (scripts/faults/, docs/reliability.md): the same topology with Redis
+# stopped, PostgreSQL cut, the task worker killed, SMTP refusing, the private disk full; each
+# prints sent / stored / delivered / lost / duplicated. Minutes, not a test; needs root for the
+# tmpfs. ARGS="--only redis_outage" runs some.
+faults: install
+	$(PY) scripts/faults/run_all.py $(ARGS)
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py check --deploy --fail-level WARNING

@@ -50,7 +50,7 @@ def test_default_is_the_two_folders(env):
     assert storages == {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "core.storage.PrivateFileSystemStorage",
             "OPTIONS": {"location": "/srv/private", "base_url": None},
         },
     }

@@ -22,6 +22,8 @@ FILESYSTEM = "filesystem"
 S3 = "s3"
 S3_BACKEND = "storages.backends.s3.S3Storage"
 FILESYSTEM_BACKEND = "django.core.files.storage.FileSystemStorage"
+# Members' files: the same, but a save that runs out of disk leaves no partial file.
+PRIVATE_FILESYSTEM_BACKEND = "core.storage.PrivateFileSystemStorage"
 
 
 def _s3_common() -> dict:
@@ -48,7 +50,7 @@ def media_storages(private_media_root: str) -> dict:
         return {
             "default": {"BACKEND": FILESYSTEM_BACKEND},
             "private": {
-                "BACKEND": FILESYSTEM_BACKEND,
+                "BACKEND": PRIVATE_FILESYSTEM_BACKEND,
                 "OPTIONS": {"location": private_media_root, "base_url": None},
             },
         }

@@ -295,7 +295,7 @@ def message_send(
         message._prev = {pk: totals.get(pk, (0, 0))[1] for pk in (sender.pk, recipient.pk)}
         return message
 
-    message = atomic_with_files(work)
+    message = atomic_with_files(work, error=ChatError)
     transaction.on_commit(lambda: unread_total_forget(recipient.pk))
     payload = message_payload(message)
     unread = {recipient.pk: message._recipient_unread}

@@ -130,6 +130,7 @@ def feed_error_field(code: str | None) -> str | None:
         "too_long": "text",
         "kind": "kind",
         "too_many_files": "files",
+        "storage_full": "files",
         "event": "event",
         "idea": "idea",
     }.get(code or "")

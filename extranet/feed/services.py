@@ -102,7 +102,7 @@ def post_create(
         _store(post, uploads, stored)
         return post
 
-    post = atomic_with_files(work)
+    post = atomic_with_files(work, error=FeedError)
     transaction.on_commit(lambda: events.post_created.send(sender=Post, post=post, actor=author))
     return post
 
@@ -147,7 +147,7 @@ def post_update(
         _store(locked, uploads, stored)
         return locked
 
-    return atomic_with_files(work)
+    return atomic_with_files(work, error=FeedError)
 
 
 @transaction.atomic
