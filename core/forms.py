@@ -92,3 +92,27 @@ class CheckedFilesField(forms.FileField):
         if errors:
             raise ValidationError(errors)
         return checked
+
+
+# The largest primary key the database holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def _is_id(value) -> bool:
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and int(text) <= MAX_ID
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField over an integer key that refuses a value that is no id (a number
+    past the database's range) as an invalid choice before any query: SQLite raises
+    OverflowError for it, which Django's field does not catch (a 500)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _is_id(value):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 
 from core.pagecache import TAG_ALL, tagged_values
+from core.text import clean_line
 
 from .models import DEFAULT_TIME_ZONE, EventKind, EventPage
 
@@ -80,8 +81,9 @@ class EventFilters:
         return cls(
             tab=PAST if query.get("tab") == PAST else UPCOMING,
             view=CALENDAR if query.get("view") == CALENDAR else LIST,
-            initiative=query.get("initiative", "")[:255],
-            kind=query.get("kind", "")[:60],
+            # Control characters dropped: PostgreSQL refuses a NUL in the slug's query.
+            initiative=clean_line(query.get("initiative", ""))[:255],
+            kind=clean_line(query.get("kind", ""))[:60],
             format=fmt if fmt in formats else "",
         )
 

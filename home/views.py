@@ -4,12 +4,17 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from core.text import clean_line
+
 from .permissions import can_view_styleguide
 from .selectors import SEARCH_MAX_QUERY_LENGTH, page_search
 
 
 def search(request):
-    query = request.GET.get("q", "").strip()[:SEARCH_MAX_QUERY_LENGTH]
+    # Control characters dropped (PostgreSQL refuses a NUL), and double quotes: an
+    # unbalanced one breaks SQLite's full-text query («unterminated string»), and the plain
+    # search gives them no meaning.
+    query = clean_line(request.GET.get("q", "").replace('"', " "))[:SEARCH_MAX_QUERY_LENGTH]
     results = page_search(query=query, page_number=request.GET.get("page")) if query else None
     return TemplateResponse(
         request, "home/search.html", {"search_query": query, "search_results": results}

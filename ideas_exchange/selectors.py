@@ -16,6 +16,7 @@ from taggit.models import Tag
 from wagtail.search.backends import get_search_backend
 
 from core.pagecache import TAG_ALL, tagged_values
+from core.text import clean_line
 
 from . import permissions
 from .models import (
@@ -60,7 +61,8 @@ class BoardFilters:
 
         def text(name: str, limit: int = 100) -> str:
             value = query.get(name, "")
-            return value.strip()[:limit] if isinstance(value, str) else ""
+            # Control characters dropped: PostgreSQL refuses a NUL in the tag's query.
+            return clean_line(value)[:limit] if isinstance(value, str) else ""
 
         kind = text("kind")
         status = text("status")

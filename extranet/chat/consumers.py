@@ -181,9 +181,14 @@ def _language(scope) -> str:
     return chosen if chosen in languages else settings.LANGUAGE_CODE
 
 
+# The largest id the database holds (a signed 64-bit integer): a bigger number would fail
+# in the query instead of getting an error frame.
+MAX_ID = 2**63 - 1
+
+
 def _integer(value) -> int:
     # bool is an int in Python; true/false are not ids.
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
         raise _Refused("bad_frame", _("The conversation or message number is not valid."))
     return value
 
@@ -280,7 +285,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
                             _("Send a JSON object in a text frame of at most %(size)s KB.")
                             % {"size": MAX_FRAME // 1024},
                         ) from None
-                    handler = self.HANDLERS.get(frame.get("type"))
+                    # Only a string names a type: a list or an object is unhashable.
+                    kind = frame.get("type")
+                    handler = self.HANDLERS.get(kind) if isinstance(kind, str) else None
                     if handler is None:
                         raise _Refused("unknown_type", _("Unknown message type."))
                     await handler(self, frame)

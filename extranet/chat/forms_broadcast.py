@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.forms import IdChoiceField
 from initiatives.models import InitiativePage
 
 from .models import MESSAGE_MAX_LENGTH, Broadcast
@@ -25,7 +26,7 @@ def _people(count: int) -> str:
     return ngettext("%(count)s person", "%(count)s people", count) % {"count": count}
 
 
-class InitiativeChoice(forms.ModelChoiceField):
+class InitiativeChoice(IdChoiceField):
     def __init__(self, *args, counts=None, **kwargs):
         self.counts = counts or {}
         super().__init__(*args, **kwargs)

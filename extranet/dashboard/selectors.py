@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 from django.urls import reverse
 
+from core.text import clean_line
 from extranet.members.people import profile_of
 from extranet.members.permissions import people_with_visible_data
 from extranet.members.selectors import PERSON_SEARCH_FIELDS, contains_q
@@ -89,7 +90,7 @@ class UserFilters:
         if status not in USER_STATUS_FILTERS:
             status = ""
         return cls(
-            initiative_id=initiative_id, status=status, q=(params.get("q") or "").strip()[:200]
+            initiative_id=initiative_id, status=status, q=clean_line(params.get("q") or "")[:200]
         )
 
     @property

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.forms import IdChoiceField
 from initiatives.features import Service, require_service
 from initiatives.models import InitiativePage
 
@@ -192,7 +193,7 @@ def _initiatives_url(request) -> str:
 
 class AdminAddForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput, initial="add")
-    membership = forms.ModelChoiceField(
+    membership = IdChoiceField(
         label=_("Member"),
         queryset=Membership.objects.none(),
         empty_label=_("Choose a member"),
@@ -212,7 +213,7 @@ class AdminAddForm(forms.Form):
 
 
 class AdminRemoveForm(forms.Form):
-    membership = forms.ModelChoiceField(
+    membership = IdChoiceField(
         queryset=Membership.objects.none(),
         error_messages={
             "required": _("Choose an administrator of this initiative."),
