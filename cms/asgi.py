@@ -14,13 +14,16 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from core.requestid import RequestIdASGIMiddleware  # noqa: E402
+
 from .routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            # One request id per connection in every log line of its consumer (core/requestid.py).
+            AuthMiddlewareStack(RequestIdASGIMiddleware(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

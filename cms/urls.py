@@ -18,6 +18,7 @@ from home import views as home_views
 
 from . import views
 
+handler400 = "cms.views.bad_request"
 handler500 = "cms.views.server_error"
 
 # Addresses that are the same in every language.

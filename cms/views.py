@@ -1,4 +1,5 @@
-"""Views of the site shell that belong to no app: health, robots.txt, error pages."""
+"""Views of the site shell that belong to no app: health, robots.txt, error pages (400, 500,
+CSRF failure; 403 and 404 are Django's handlers with the templates of the same names)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.middleware.csrf import get_token
 from django.template import loader
 from django.utils import translation
@@ -85,15 +92,37 @@ def robots_txt(request):
     return HttpResponse(content, content_type="text/plain; charset=utf-8")
 
 
-def server_error(request, template_name="500.html"):
-    """Render the 500 page without the request context: whatever broke may break it too.
-    The platform's name is a plain setting, safe to pass when nothing else is."""
+def _standalone(template_name: str, status: int) -> str:
+    """An error page rendered without the request context (no database, no session, no
+    context processors): the platform's name is a plain setting, safe to pass when nothing
+    else is. Never the exception: its text may hold paths, SQL or someone's e-mail."""
     try:
-        body = loader.get_template(template_name).render({"PLATFORM_NAME": settings.PLATFORM_NAME})
+        return loader.get_template(template_name).render({"PLATFORM_NAME": settings.PLATFORM_NAME})
     except Exception:  # the last resort must not raise
-        logger.exception("The 500 page itself failed to render")
-        body = "<h1>500</h1>"
-    return HttpResponseServerError(body)
+        logger.exception("The %s page itself failed to render", status)
+        return f"<!DOCTYPE html><title>{status}</title><h1>{status}</h1>"
+
+
+def server_error(request, template_name="500.html"):
+    """The 500 page, standalone: whatever broke (the database, a template) may break it too."""
+    return HttpResponseServerError(_standalone(template_name, 500))
+
+
+def bad_request(request, exception, template_name="400.html"):
+    """The 400 page, standalone: a request refused for its host or its form may not be able
+    to render the site's shell (the host is not one of ours; the body is not readable)."""
+    return HttpResponseBadRequest(_standalone(template_name, 400))
+
+
+def csrf_failure(request, reason="", template_name="403_csrf.html"):
+    """A form refused by the CSRF check (usually an old tab or blocked cookies): the designed
+    page with a way back, never Django's reason (``reason`` is logged by Django already)."""
+    try:
+        body = loader.render_to_string(template_name, request=request)
+    except Exception:
+        logger.exception("The CSRF failure page failed to render")
+        body = "<!DOCTYPE html><title>403</title><h1>403</h1>"
+    return HttpResponseForbidden(body)
 
 
 @require_GET

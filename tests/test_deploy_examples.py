@@ -228,7 +228,14 @@ def test_gunicorn_conf_defaults_and_env(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "unit", ["cms-web.service", "cms-ws.service", "cms-worker.service", "cms-job@.service"]
+    "unit",
+    [
+        "cms-web.service",
+        "cms-ws.service",
+        "cms-worker.service",
+        "cms-job@.service",
+        "cms-backup.service",
+    ],
 )
 def test_systemd_units_share_environment(unit):
     """Every unit reads /etc/cms/cms.env, runs the production settings without reading a .env
@@ -309,6 +316,30 @@ def test_scheduled_jobs_are_timers_of_existing_commands():
         assert timer["Install"]["WantedBy"] == "timers.target"
     available = get_commands()
     assert {command for command in commands if command in available} == commands
+
+
+def test_systemd_backup_unit_runs_the_backup_routine_nightly():
+    """cms-backup.service runs scripts/backup.py from the checkout with arguments its own parser
+    accepts (an absolute backup folder, the retention counts), private to its owner; its timer
+    starts it once a day and makes up a missed night."""
+    import importlib.util
+
+    service = _unit("cms-backup.service")["Service"]
+    argv = shlex.split(service["ExecStart"])
+    assert argv[1] == f"{service['WorkingDirectory']}/scripts/backup.py"
+    spec = importlib.util.spec_from_file_location("backup_script", ROOT / "scripts" / "backup.py")
+    backup = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = backup  # its dataclass looks its module up there
+    spec.loader.exec_module(backup)
+    args = backup._parser().parse_args(argv[2:])
+    assert args.command == "run"
+    assert args.dest.is_absolute()
+    assert min(args.keep_daily, args.keep_weekly, args.keep_monthly) >= 1
+    assert service["UMask"] == "0077"
+    timer = _unit("cms-backup.timer")["Timer"]
+    assert timer["OnCalendar"].startswith("*-*-* ")
+    assert timer["Persistent"] == "true"
+    assert _unit("cms-backup.timer")["Install"]["WantedBy"] == "timers.target"
 
 
 # --- configuration docs ---------------------------------------------------------------------------

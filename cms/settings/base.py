@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 from .env import BASE_DIR, env_bool, env_int, env_list, env_str
 from .storage import media_storages, private_media_redirect
@@ -83,6 +85,12 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.vk",
     "allauth.socialaccount.providers.yandex",
     "allauth.socialaccount.providers.mailru",
+    # Two-factor authentication (TOTP, recovery codes, WebAuthn) and the list of one's
+    # sessions with «Выйти на других устройствах» (extranet/members/mfa.py wires them).
+    "allauth.mfa",
+    "allauth.usersessions",
+    # allauth's security-key list formats its dates with humanize.
+    "django.contrib.humanize",
     "notifications",
     "channels",
     "django_tasks",
@@ -98,8 +106,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, the other middleware's included, carries its id.
+    "core.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so a cached page gets this response's policy (core/csp.py).
+    "core.csp.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "cms.middleware.PreferredLanguageMiddleware",
@@ -113,6 +125,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # The session's last activity for the cabinet's «Сеансы», at most one write per interval
+    # (extranet/members/sessions.py); admins without a second factor sent to its setup
+    # (extranet/members/mfa.py).
+    "extranet.members.sessions.SessionActivityMiddleware",
+    "extranet.members.mfa.MFARequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -134,6 +151,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.site",
+                "core.csp.context_processor",
                 # Last, so that on a page cached for guests it replaces the CSRF token.
                 "core.pagecache.context_processor",
             ],
@@ -157,9 +175,14 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis's own backend, but a Redis restart costs the cache, not the pages
+            # (core/cache.py; docs/reliability.md «Redis outage»).
+            "BACKEND": "core.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cms",
+            # Refused at once when Redis is stopped; a host that vanished costs 1 s, not
+            # the kernel's connect timeout, per attempt.
+            "OPTIONS": {"socket_connect_timeout": 1},
         }
     }
     CHANNEL_LAYERS = {
@@ -220,6 +243,32 @@ WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login_redirect"
 # Wagtail's own reset form has no rate limit; cms/urls.py sends it to allauth's, and this
 # keeps Wagtail's pages from linking to it.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+
+# Two-factor authentication (allauth.mfa) for everyone: an authenticator app (TOTP) with
+# recovery codes, or a security key (WebAuthn). allauth asks for the code after the password;
+# wrong codes count against the login_failed limit above, per account.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_ADAPTER = "extranet.members.mfa.MFAAdapter"
+# The name authenticator apps show beside the code.
+MFA_TOTP_ISSUER = PLATFORM_NAME
+# One 30-second step either way, for phones whose clock drifts; a code works only once.
+MFA_TOTP_TOLERANCE = 1
+# Passkey sign-in without a password stays off: the login page is built around the password
+# and its rate limits, and a passkey is offered as the second factor instead.
+MFA_PASSKEY_LOGIN_ENABLED = False
+# WebAuthn needs https, or http://localhost (not 127.0.0.1) in development. This accepts any
+# origin and is for development only: production.py refuses it.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
+# The portal admin and initiative admins must set up a second factor before any other page
+# (extranet/members/mfa.py). Off here and in development and tests; on in production.
+MFA_REQUIRED_FOR_ADMINS = env_bool("MFA_REQUIRED_FOR_ADMINS", False)
+
+# One's sessions (allauth.usersessions) in the cabinet, with the last activity of each,
+# written at most once per USERSESSIONS_ACTIVITY_INTERVAL seconds per session
+# (extranet/members/sessions.py; allauth's own middleware would write on every request).
+USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_ACTIVITY_INTERVAL = env_int("USERSESSIONS_ACTIVITY_INTERVAL", 300)
+USERSESSIONS_ADAPTER = "extranet.members.sessions.UserSessionsAdapter"
 
 # Social sign-in: a provider is offered only when both its client id and secret are set here
 # (or a SocialApp exists in the database).
@@ -447,12 +496,74 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
+# The designed page for a failed CSRF check (Django's own shows its reasons and settings hints).
+CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
 
+# Content-Security-Policy (django-csp; core/csp.py adds the websockets of the host asked for and
+# the admin's exception). Every script of the site is a file of its own: no inline script, no
+# inline handler, no inline style. Templates put nonce="{{ csp_nonce }}" on their scripts.
+_CSP_SOCIAL_LOGIN = {
+    # allauth's social login is a POST that redirects to the provider, which form-action checks.
+    "google": "https://accounts.google.com",
+    "vk": "https://oauth.vk.com",
+    "yandex": "https://oauth.yandex.ru",
+    "mailru": "https://oauth.mail.ru",
+}
+_CSP_FRAME_SRC_DEFAULT = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    "https://rutube.ru",
+    "https://vk.com",
+    "https://vkvideo.ru",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "connect-src": [SELF],
+        # Video embeds of the pages' StreamField (home/blocks.py, VideoEmbedBlock).
+        "frame-src": [SELF, *env_list("CSP_FRAME_SRC", _CSP_FRAME_SRC_DEFAULT)],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, *(_CSP_SOCIAL_LOGIN[name] for name in SOCIALACCOUNT_PROVIDERS)],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# Wagtail admin (8.0) writes inline <script> into its choosers, date pickers and inline panels
+# and has no nonce support: under these prefixes scripts may be inline (no nonce there: it
+# would make browsers ignore 'unsafe-inline'). Its styles pass 'self' (tests/browser/test_csp.py).
+CSP_ADMIN_PATH_PREFIXES = ["/admin/"]
+CSP_ADMIN_DIRECTIVES = {"script-src": [SELF, UNSAFE_INLINE]}
+
+
+def log_format(default: str) -> str:
+    """LOG_FORMAT: ``plain`` text lines or ``json``, one object per line (core/logs.py)."""
+    value = env_str("LOG_FORMAT", default).lower()
+    if value not in ("plain", "json"):
+        raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {value!r}.")
+    return value
+
+
+# Every line carries the request's id (core/requestid.py), also in the plain format.
+LOG_FORMAT = log_format("plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -7,9 +7,9 @@ Refuses to start without SECRET_KEY; with the variables documented in README.md 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL, SECRET_KEY, STORAGES
+from .base import DATABASES, LOGGING, REDIS_URL, SECRET_KEY, STORAGES, log_format
 from .env import env_bool, env_int, env_str
-from .storage import FILESYSTEM_BACKEND
+from .storage import FILESYSTEM_BACKEND, PRIVATE_FILESYSTEM_BACKEND
 
 DEBUG = False
 # core/checks.py refuses what production must not run on (SQLite, in-process cache and
@@ -37,6 +37,10 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 if not SECURE_HSTS_PRELOAD:
     # Turning preload off is a deliberate operator's choice, not an oversight to warn about.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# One JSON object per log line, with the request id, for the log collector (LOG_FORMAT=plain
+# for a person reading journalctl).
+LOG_FORMAT = log_format("json")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
@@ -57,6 +61,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 TRUSTED_PROXY_COUNT_SET = env_str("TRUSTED_PROXY_COUNT") != ""
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 
+# The portal admin and initiative admins must use two-factor authentication
+# (extranet/members/mfa.py); MFA_REQUIRED_FOR_ADMINS=0 turns it off deliberately.
+MFA_REQUIRED_FOR_ADMINS = env_bool("MFA_REQUIRED_FOR_ADMINS", default=True)
+if env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False):
+    # It makes security keys accept any origin, a development convenience only.
+    raise ImproperlyConfigured("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN must not be set in production.")
+
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
@@ -73,7 +84,10 @@ STORAGES = {
 
 # Private files are sent by the reverse proxy when this names its internal location.
 PRIVATE_MEDIA_X_ACCEL_PREFIX = env_str("PRIVATE_MEDIA_X_ACCEL_PREFIX")
-if PRIVATE_MEDIA_X_ACCEL_PREFIX and STORAGES["private"]["BACKEND"] != FILESYSTEM_BACKEND:
+if PRIVATE_MEDIA_X_ACCEL_PREFIX and STORAGES["private"]["BACKEND"] not in (
+    FILESYSTEM_BACKEND,
+    PRIVATE_FILESYSTEM_BACKEND,
+):
     # nginx's internal location reads a folder; objects in a bucket are not in one.
     raise ImproperlyConfigured(
         "PRIVATE_MEDIA_X_ACCEL_PREFIX works with MEDIA_STORAGE=filesystem only; with s3 "

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.forms import IdChoiceField
 from extranet.members.models import Membership, Organisation
 from extranet.members.services import MembershipError, membership_role_change
 
@@ -122,7 +123,8 @@ def users_view(request):
 
 def _back(request, default: str):
     target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    # Only a path: ``redirect`` would take a bare word («0») for a view name and fail.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(target)
@@ -152,7 +154,7 @@ class OrganisationMergeForm(forms.Form):
         queryset=Organisation.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
     )
-    target = forms.ModelChoiceField(
+    target = IdChoiceField(
         label=gettext_lazy("Merge into"),
         queryset=Organisation.objects.order_by("name"),
     )

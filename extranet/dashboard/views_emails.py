@@ -108,7 +108,8 @@ def email_resend_view(request, pk: int):
             request, _("The e-mail to %(to)s is queued to be sent again.") % {"to": to}
         )
     target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    # Only a path: ``redirect`` would take a bare word («0») for a view name and fail.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(target)

@@ -82,7 +82,8 @@ def test_without_redis_url_memory_layer_and_local_cache():
 
 
 def test_with_redis_url_redis_layer_and_cache():
-    """REDIS_URL set: the channels-redis Pub/Sub layer and Django's Redis cache."""
+    """REDIS_URL set: the channels-redis Pub/Sub layer and Django's Redis cache (failing open,
+    core/cache.py)."""
     result = run_python(
         PRINT_BACKENDS,
         DJANGO_SETTINGS_MODULE="cms.settings.dev",
@@ -91,7 +92,7 @@ def test_with_redis_url_redis_layer_and_cache():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "channels_redis.pubsub.RedisPubSubChannelLayer",
-        "django.core.cache.backends.redis.RedisCache",
+        "core.cache.FailOpenRedisCache",
     ]
 
 
