@@ -26,9 +26,8 @@ def test_typing_three_letters_fills_the_datalist(page, live_server, gorki):
     page.wait_for_timeout(600)
     assert options.count() == 0
     field.press_sequentially("е")
-    page.wait_for_function(
-        "document.querySelectorAll('#organisation-suggestions option').length > 0"
-    )
+    # A locator wait, not wait_for_function with an expression: the page's CSP forbids eval.
+    options.first.wait_for(state="attached")
     assert [options.nth(i).get_attribute("value") for i in range(options.count())] == [
         "ОАО «Полоцк-Стекловолокно»"
     ]
