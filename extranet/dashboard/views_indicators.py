@@ -7,6 +7,7 @@ platform or, with ``?initiative=<slug>``, one initiative) and an initiative admi
 from __future__ import annotations
 
 import functools
+import re
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -47,6 +48,9 @@ def _platform_scope(request) -> InitiativePage | None:
     slug = request.GET.get("initiative", "").strip()
     if not slug:
         return None
+    # No page has such a slug; a NUL would fail in PostgreSQL's query instead of a 404.
+    if not re.fullmatch(r"[-\w]+", slug):
+        raise Http404
     return get_object_or_404(InitiativePage.objects.live(), slug=slug)
 
 
