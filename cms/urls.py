@@ -14,7 +14,9 @@ from extranet.dashboard import urls_groups as dashboard_group_urls
 from extranet.feed import urls as feed_urls
 from extranet.members import urls_groups
 from extranet.notices import urls as notices_urls
+from home import translation as home_translation
 from home import views as home_views
+from home.sitemap import SITEMAPS
 
 from . import views
 
@@ -27,7 +29,7 @@ urlpatterns = [
     path("ping", views.ping, name="ping"),
     path("csrf-token", views.csrf_token, name="csrf_token"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     # Every login and password-reset form goes through allauth, so its rate limits and
     # e-mail verification apply: the Django admin's and Wagtail admin's own forms only redirect.
@@ -57,6 +59,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail's own routes besides its page view (the password form of a restricted page, its login).
+wagtail_util_urls = [p for p in wagtail_urls.urlpatterns if p.name != "wagtail_serve"]
 
 # Russian at the root, English under /en/ (DESIGN.md: Russian first, English second).
 urlpatterns += i18n_patterns(
@@ -95,7 +100,9 @@ urlpatterns += i18n_patterns(
     # The events' downloads with a dot in their names (calendar.ics, plan.xlsx, event.ics),
     # which Wagtail's catch-all cannot serve.
     path("events/", include("events.urls")),
-    # Wagtail serves every other address from the page tree; it must come last.
-    path("", include(wagtail_urls)),
+    # Wagtail serves every other address from the page tree; it must come last. Its page view
+    # is wrapped so /en/ falls back to the Russian page where no English version exists.
+    *wagtail_util_urls,
+    re_path(wagtail_urls.serve_pattern, home_translation.serve, name="wagtail_serve"),
     prefix_default_language=False,
 )

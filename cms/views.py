@@ -30,6 +30,8 @@ from django.views.decorators.http import require_GET
 from django.views.generic import RedirectView
 from django.views.i18n import set_language as django_set_language
 
+from home.translation import path_in_language
+
 logger = logging.getLogger(__name__)
 
 CHECK_TIMEOUT = 3.0
@@ -152,11 +154,22 @@ def set_language(request):
     """
     data = request.POST if request.method == "POST" else request.GET
     next_url = data.get("next")
+    chosen = data.get("language")
     if next_url:
-        language = translation.get_language_from_path(next_url)
-        if language:
+        # A page: the same page in the chosen language (its translation's own address; the
+        # page under the chosen prefix when it has none). Anything else: the same path.
+        page_url = (
+            path_in_language(request, next_url, chosen)
+            if chosen in dict(settings.LANGUAGES)
+            else None
+        )
+        target, language = (page_url, chosen) if page_url else (next_url, None)
+        language = language or translation.get_language_from_path(target)
+        if language and target.startswith(f"/{language}/"):
+            target = target[len(f"/{language}") :] or "/"
+        if target != next_url:
             data = data.copy()
-            data["next"] = next_url[len(f"/{language}") :] or "/"
+            data["next"] = target
             if request.method == "POST":
                 request.POST = data
             else:

@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import checks, pagecache  # noqa: F401 - checks registers the system checks
+        from . import checks, locales, pagecache  # noqa: F401 - checks registers the system checks
 
         pagecache.connect_signals()
+        locales.connect_signals()

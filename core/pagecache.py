@@ -50,6 +50,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from core.locales import LanguageUrlMixin, active_language
+
 logger = logging.getLogger(__name__)
 
 TAG_ALL = "all"
@@ -114,7 +116,7 @@ def purge_page(page, *, structure: bool = False) -> None:
     pages that list its kind, and with ``structure`` (a move, a deletion, a new slug, a page
     in the menus) every page, whose navigation may name it."""
     specific = getattr(page, "specific_deferred", page)
-    tags = [f"page:{page.pk}"]
+    tags = [f"page:{page.pk}", translation_tag(page, page.locale.language_code)]
     tags += [f"page:{pk}" for pk in page.get_ancestors().values_list("pk", flat=True)]
     kind = getattr(specific, "page_cache_kind", "")
     if kind:
@@ -124,12 +126,20 @@ def purge_page(page, *, structure: bool = False) -> None:
     purge(*tags)
 
 
+def translation_tag(page, language: str) -> str:
+    """The tag of what ``/<language>/…`` shows for ``page`` and its translations: an English
+    address that shows the Russian page (no English version yet) carries the English tag, so
+    publishing the English version purges it, and the Russian page's entries stay."""
+    return f"translation:{page.translation_key}:{language}"
+
+
 # Pages that list events by the clock (upcoming, registration open) are kept this long at most.
 CLOCK_SECONDS = 300
 
 
-class CachedPageMixin:
-    """For a page model whose guests' view may be cached.
+class CachedPageMixin(LanguageUrlMixin):
+    """For a page model whose guests' view may be cached (and, every public page having it,
+    whose links stay under ``/en/`` on English addresses: core.locales.LanguageUrlMixin).
 
     ``page_cache_lists``: the kinds of things the page lists (purging one of them purges it);
     ``page_cache_kind``: the kind the page itself is, purged with it so that its listings are;
@@ -148,7 +158,11 @@ class CachedPageMixin:
     page_cache_seconds: int | None = None
 
     def page_cache_tags(self) -> list[str]:
-        return [f"page:{self.pk}", *self.page_cache_lists]
+        return [
+            f"page:{self.pk}",
+            translation_tag(self, active_language()),
+            *self.page_cache_lists,
+        ]
 
     def serve(self, request, *args, **kwargs):
         # RoutablePageMixin's route() hands serve() the route's view first.

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from wagtail import hooks
 
+from core.locales import originals
+
 from .models import EventPage
 
 FEED_EVENT_CHOICES = "feed_event_choices"
@@ -20,7 +22,7 @@ LIMIT = 50
 @hooks.register(FEED_EVENT_CHOICES)
 def event_choices(initiative) -> list[tuple[int, str]]:
     events = (
-        EventPage.objects.live()
+        originals(EventPage.objects.live())
         .public()
         .filter(Q(initiative=initiative) | Q(initiative__isnull=True))
         .filter(ends_at__gte=timezone.now(), cancelled=False)

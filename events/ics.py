@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from core.locales import originals
+
 from .models import EventIndexPage, EventPage
 
 # The feed carries what is coming and what just happened, so a subscribed calendar keeps
@@ -93,7 +95,7 @@ def calendar_ics(request, *, index_page: EventIndexPage) -> HttpResponse:
     one initiative (an unknown slug gives an empty calendar, not an error)."""
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
     events = (
-        EventPage.objects.live()
+        originals(EventPage.objects.live())
         .public()
         .child_of(index_page)
         .filter(ends_at__gte=since)

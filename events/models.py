@@ -37,9 +37,11 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from core.locales import canonical, is_original
 from core.pagecache import CLOCK_SECONDS, CachedPageMixin
 from home.blocks import BaseStreamBlock, ProgrammeStreamBlock
-from home.models import IntroMixin
+from home.models import IntroMixin, PromoteMixin
+from initiatives import moderation
 
 from .forms_admin import EventPageForm
 
@@ -80,7 +82,7 @@ class EventKind(models.Model):
         return self.name
 
 
-class EventIndexPage(CachedPageMixin, RoutablePageMixin, IntroMixin, Page):
+class EventIndexPage(CachedPageMixin, PromoteMixin, RoutablePageMixin, IntroMixin, Page):
     """/events/: upcoming and past events, the month calendar, the iCal feed, the plan."""
 
     page_cache_lists = ("events",)
@@ -124,7 +126,7 @@ class EventIndexPage(CachedPageMixin, RoutablePageMixin, IntroMixin, Page):
         return views.plan_xlsx(request, index_page=self)
 
 
-class EventPage(CachedPageMixin, RoutablePageMixin, IntroMixin, Page):
+class EventPage(CachedPageMixin, PromoteMixin, RoutablePageMixin, IntroMixin, Page):
     """One event of an initiative, or of the platform when ``initiative`` is empty."""
 
     page_cache_kind = "events"
@@ -309,7 +311,7 @@ class EventPage(CachedPageMixin, RoutablePageMixin, IntroMixin, Page):
             ObjectList(registration_panels, heading=_("Registration")),
             ObjectList(plan_panels, heading=_("Plan")),
             ObjectList(report_panels, heading=_("Report")),
-            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(PromoteMixin.promote_panels, heading=_("Promote")),
             ObjectList(Page.settings_panels, heading=_("Settings")),
         ]
     )
@@ -352,12 +354,42 @@ class EventPage(CachedPageMixin, RoutablePageMixin, IntroMixin, Page):
                 {"registration_deadline": _("The deadline cannot be after the event ends.")}
             )
 
+    def save(self, *args, **kwargs):
+        # An event belongs to the original initiative, whichever language's version the
+        # editor chose (wagtail-localize points a translation at the translated initiative).
+        if self.initiative_id is not None and not is_original(self.initiative):
+            self.initiative = canonical(self.initiative)
+        super().save(*args, **kwargs)
+
+    def guest_registration_state(self, *, now=None) -> tuple[bool, bool]:
+        """(whether a guest may register right now, whether the seats are all taken), read on
+        the original event (an English version has no registrations of its own): the
+        structured data's Offer (home/structured_data.py)."""
+        from .permissions import registration_refusal
+        from .selectors_registration import seats_taken
+
+        event = canonical(self)
+        if registration_refusal(user=None, event=event, now=now) is not None:
+            return False, False
+        sold_out = (
+            event.capacity is not None and seats_taken(event=event, now=now) >= event.capacity
+        )
+        return True, sold_out
+
     def with_content_json(self, content):
         # Publishing copies every field back from the revision; a revision saved before the
         # announcement would set announced_at back to None.
         obj = super().with_content_json(content)
         obj.announced_at = self.announced_at
         return obj
+
+    def get_workflow(self):
+        # The editors' approval while its initiative requires it (initiatives/moderation.py).
+        return moderation.workflow_for(self.initiative) or super().get_workflow()
+
+    @property
+    def has_workflow(self):
+        return self.get_workflow() is not None
 
     # --- what templates and services read --------------------------------------------------
 
@@ -404,29 +436,31 @@ class EventPage(CachedPageMixin, RoutablePageMixin, IntroMixin, Page):
 
         return ics.event_ics(request, event=self)
 
+    # Registrations, seats and ratings are the original event's: an English version's forms
+    # act on it (core/locales.py).
     @path("register/", name="register")
     def register_view(self, request):
         from . import views_registration
 
-        return views_registration.register(request, event=self)
+        return views_registration.register(request, event=canonical(self))
 
     @path("cancel/", name="cancel")
     def cancel_view(self, request):
         from . import views_registration
 
-        return views_registration.cancel(request, event=self)
+        return views_registration.cancel(request, event=canonical(self))
 
     @path("feedback/", name="feedback")
     def feedback_view(self, request):
         from . import views_registration
 
-        return views_registration.feedback(request, event=self)
+        return views_registration.feedback(request, event=canonical(self))
 
     @re_path(r"^registration/(?P<token>[-:\w]{10,200})/$", name="registration")
     def registration_view(self, request, token):
         from . import views_registration
 
-        return views_registration.manage(request, event=self, token=token)
+        return views_registration.manage(request, event=canonical(self), token=token)
 
 
 class EventSpeaker(Orderable):

@@ -17,6 +17,7 @@ from django.db.models import Avg, Count, Prefetch, QuerySet
 from django.utils import timezone
 from wagtail.images import get_image_model
 
+from core.locales import originals
 from core.pagecache import TAG_ALL, tagged_values
 from core.text import clean_line
 
@@ -92,8 +93,13 @@ class EventFilters:
         return bool(self.initiative or self.kind or self.format)
 
 
-def _live_events() -> QuerySet:
+def events_loaded() -> QuerySet:
+    """Live public events of every language, with what a list item shows loaded."""
     return EventPage.objects.live().public().select_related("initiative", "kind")
+
+
+def _live_events() -> QuerySet:
+    return originals(events_loaded())
 
 
 def _filtered(qs: QuerySet, filters: EventFilters | None) -> QuerySet:
@@ -144,11 +150,11 @@ def upcoming_events(
 def _filter_choices(keys: list[str]) -> dict[str, list]:
     from initiatives.models import InitiativePage
 
-    live = EventPage.objects.live().public()
+    live = originals(EventPage.objects.live()).public()
     return {
         "choices": {
             "initiatives": list(
-                InitiativePage.objects.live()
+                originals(InitiativePage.objects.live())
                 .public()
                 .filter(events__in=live)
                 .distinct()

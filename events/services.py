@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.email import send_templated_email
+from core.locales import originals
 from core.pagecache import purge
 
 from . import permissions, signals
@@ -294,7 +295,7 @@ def reminders_send(*, now=None) -> int:
     """
     now = now or timezone.now()
     events = list(
-        EventPage.objects.live()
+        originals(EventPage.objects.live())
         .filter(
             cancelled=False,
             starts_at__gt=now,

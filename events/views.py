@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.utils.translation import gettext as _
 
+from core.locales import canonical, localize, originals
 from initiatives.models import InitiativePage
 
 from . import permissions, selectors
@@ -68,9 +69,10 @@ def event_list(request, *, index_page):
         }
     else:
         events = selectors.event_list(filters=filters)
-        context["page_obj"] = Paginator(events, index_page.PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page_obj = Paginator(events, index_page.PAGE_SIZE).get_page(request.GET.get("page"))
+        # In English, the English versions of the events that have one.
+        page_obj.object_list = localize(page_obj.object_list, queryset=selectors.events_loaded())
+        context["page_obj"] = page_obj
     return index_page.render(request, context_overrides=context)
 
 
@@ -91,14 +93,16 @@ def _registration_context(request, event) -> dict:
 
 
 def event_detail(request, *, event):
-    context = _registration_context(request, event)
+    # An English version shows its own text and the original's registrations (core/locales.py).
+    original = canonical(event)
+    context = _registration_context(request, original)
     ended = event.has_ended()
     if context.get("is_organiser"):
         stats = context.get("event_stats") or {}
         context["rating"] = (
             {"average": stats["rating_average"], "count": stats.get("rating_count", 0)}
             if "rating_average" in stats
-            else selectors.feedback_summary(event)
+            else selectors.feedback_summary(original)
         )
     context |= {
         "event": event,
@@ -106,7 +110,7 @@ def event_detail(request, *, event):
         "has_ended": ended,
         "photos": selectors.event_photos(event) if ended else [],
         "documents": selectors.event_documents(event) if ended else [],
-        "participants": selectors.participants_count(event) if ended else None,
+        "participants": selectors.participants_count(original) if ended else None,
         "index_page": event.get_parent().specific,
     }
     return event.render(request, context_overrides=context)
@@ -118,7 +122,7 @@ def _plan_scope(request):
     slug = request.GET.get("initiative", "")[:255]
     initiative = None
     if slug:
-        initiative = InitiativePage.objects.live().public().filter(slug=slug).first()
+        initiative = originals(InitiativePage.objects.live()).public().filter(slug=slug).first()
     return year, initiative, bool(slug) and initiative is None
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from core.locales import originals
+
 from .models import EventIndexPage, EventPage
 
 
@@ -24,7 +26,7 @@ def plan_xlsx(request):
 
 def _event(slug: str) -> EventPage:
     event = (
-        EventPage.objects.live()
+        originals(EventPage.objects.live())
         .public()
         .child_of(_index_page())
         .filter(slug=slug)

@@ -10,6 +10,7 @@ from wagtail.search import index
 from core.pagecache import CLOCK_SECONDS, CachedPageMixin
 
 from .blocks import BaseStreamBlock
+from .panels import SharePreviewPanel
 from .section_blocks import HomeSectionsBlock
 
 
@@ -24,7 +25,47 @@ class IntroMixin(models.Model):
         abstract = True
 
 
-class HomePage(CachedPageMixin, Page):
+class PromoteMixin(models.Model):
+    """What a link to the page shows when it is shared (Telegram, VK, e-mail): an optional
+    image and description of its own; without them the card uses the page's image (or the
+    initiative's logo) and its lead. Carries the «Продвижение» tab's panels (home/seo.py
+    renders the tags and the card's preview)."""
+
+    share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("share image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Shown when a link to the page is shared; cropped to 1200×630 around its focal point."
+        ),
+    )
+    share_description = models.TextField(
+        _("share description"),
+        blank=True,
+        max_length=300,
+        help_text=_("One or two sentences under the title of a shared link."),
+    )
+
+    promote_panels = [
+        *Page.promote_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("share_image"),
+                FieldPanel("share_description"),
+                SharePreviewPanel(heading=_("How the shared link looks")),
+            ],
+            heading=_("Link preview"),
+        ),
+    ]
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(CachedPageMixin, PromoteMixin, Page):
     """The site root: the platform's purpose, then sections the editors order freely."""
 
     # Its sections list initiatives, news, events and ideas from the whole site.
@@ -61,7 +102,7 @@ class HomePage(CachedPageMixin, Page):
         verbose_name = _("home page")
 
 
-class StandardPage(CachedPageMixin, IntroMixin, Page):
+class StandardPage(CachedPageMixin, PromoteMixin, IntroMixin, Page):
     """A plain content page: about, privacy policy, contacts and the like."""
 
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))

@@ -29,7 +29,7 @@ from wagtail.search import index
 
 from core.pagecache import CachedPageMixin
 from core.uploads import StoredFileMixin, private_storage
-from home.models import IntroMixin
+from home.models import IntroMixin, PromoteMixin
 
 TITLE_MAX_LENGTH = 200
 SUMMARY_MAX_LENGTH = 400
@@ -40,7 +40,7 @@ REASON_MAX_LENGTH = 500
 MAX_TAGS = 10
 
 
-class IdeasExchangePage(CachedPageMixin, RoutablePageMixin, IntroMixin, Page):
+class IdeasExchangePage(CachedPageMixin, PromoteMixin, RoutablePageMixin, IntroMixin, Page):
     """/ideas/: the board and everything under it (the routes only dispatch to ``views``)."""
 
     # The board and each idea's page; ideas are not pages, so any change purges "ideas".

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from taggit.models import Tag
 from wagtail.search.backends import get_search_backend
 
+from core.locales import originals
 from core.pagecache import TAG_ALL, tagged_values
 from core.text import clean_line
 
@@ -96,7 +97,7 @@ def initiative_options() -> list[tuple[str, str]]:
 
     return [
         (slug, short_name or title)
-        for slug, short_name, title in InitiativePage.objects.live()
+        for slug, short_name, title in originals(InitiativePage.objects.live())
         .public()
         .filter(ideas_enabled=True)
         .order_by("title")

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.locales import originals
 from core.pagecache import purge
 from core.text import clean_text
 from core.uploads import CheckedUpload, atomic_with_files
@@ -119,7 +120,7 @@ def allowed_initiatives():
     """The initiatives an idea may belong to: live ones with the ideas exchange switched on."""
     from initiatives.models import InitiativePage
 
-    return InitiativePage.objects.live().filter(ideas_enabled=True).order_by("title")
+    return originals(InitiativePage.objects.live()).filter(ideas_enabled=True).order_by("title")
 
 
 def _check_idea_data(*, author, data: dict, current: Idea | None = None) -> dict:

@@ -8,6 +8,8 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
+from core.locales import active_language, default_language, translations_only
+
 from . import selectors
 
 FEED_SIZE = 30
@@ -32,7 +34,11 @@ class NewsRssFeed(Feed):
         return self.index_page.intro or self.index_page.title
 
     def items(self, filters):
-        return selectors.news_list(filters=filters)[:FEED_SIZE]
+        # Per language: the English feed lists the news that have an English version.
+        news = selectors.news_list(filters=filters)
+        if active_language() != default_language():
+            news = selectors.news_loaded().filter(pk__in=translations_only(news).values("pk"))
+        return news[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title

@@ -28,11 +28,12 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from core.locales import canonical, localize
 from core.pagecache import CLOCK_SECONDS, CachedPageMixin
 from home.blocks import BaseStreamBlock
-from home.models import IntroMixin
+from home.models import IntroMixin, PromoteMixin
 
-from . import selectors
+from . import moderation, selectors
 
 
 class FilterTerm(models.Model):
@@ -69,7 +70,7 @@ class Industry(FilterTerm):
         verbose_name_plural = _("industries")
 
 
-class InitiativeIndexPage(CachedPageMixin, IntroMixin, Page):
+class InitiativeIndexPage(CachedPageMixin, PromoteMixin, IntroMixin, Page):
     """/initiatives/: every published initiative as a card, filtered by region, industry, stage."""
 
     page_cache_lists = ("initiatives", "organisations")
@@ -93,7 +94,7 @@ class InitiativeIndexPage(CachedPageMixin, IntroMixin, Page):
         return context
 
 
-class InitiativePage(CachedPageMixin, Page):
+class InitiativePage(CachedPageMixin, PromoteMixin, Page):
     """One cluster initiative: its public page, contact card, news and configuration."""
 
     # Its news, events, ideas and participating organisations.
@@ -169,6 +170,17 @@ class InitiativePage(CachedPageMixin, Page):
         help_text=_("Off: e-mails say who wrote where, with a link, and carry no text."),
     )
 
+    # On: the initiative's admins may not publish its news and events themselves; each goes
+    # through the platform editors' approval (initiatives/moderation.py).
+    moderation_required = models.BooleanField(
+        _("news and events need the platform editors' approval"),
+        default=False,
+        help_text=_(
+            "On: the initiative's administrators submit news and events for moderation; "
+            "the platform's editors approve or reject them before they are published."
+        ),
+    )
+
     # The Wagtail group whose page permissions cover this initiative's subtree only; its
     # members are the initiative's administrators (kept in step by initiatives.services).
     admin_group = models.OneToOneField(
@@ -218,12 +230,13 @@ class InitiativePage(CachedPageMixin, Page):
         ),
         FieldPanel("directory_shows_phone"),
         FieldPanel("email_excerpts"),
+        FieldPanel("moderation_required"),
     ]
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading=_("Content")),
             ObjectList(cluster_panels, heading=_("Cluster settings")),
-            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(PromoteMixin.promote_panels, heading=_("Promote")),
             ObjectList(Page.settings_panels, heading=_("Settings")),
         ]
     )
@@ -235,6 +248,10 @@ class InitiativePage(CachedPageMixin, Page):
         index.FilterField("stage"),
     ]
 
+    # A translation is the same cluster in another language: the admins' group stays the
+    # original's (a second page may not hold it, and it is keyed on the original).
+    exclude_fields_in_copy = ["admin_group"]
+
     template = "initiatives/initiative_page.html"
     parent_page_types = ["initiatives.InitiativeIndexPage"]
     subpage_types = ["initiatives.NewsPage", "home.StandardPage"]
@@ -245,10 +262,49 @@ class InitiativePage(CachedPageMixin, Page):
 
     LATEST_NEWS = 3
 
+    def participating_organisations(self) -> list:
+        """The public organisations of the original initiative's members (the hook)."""
+        return selectors.participating_organisations(initiative=canonical(self))
+
+    def create_alias(self, *args, **kwargs):
+        # An alias (wagtail-localize's English copy of an untranslated parent) copies every
+        # field; the admins' group is the original's alone.
+        group_id = self.admin_group_id
+        self.admin_group_id = None
+        try:
+            return super().create_alias(*args, **kwargs)
+        finally:
+            self.admin_group_id = group_id
+
+    def with_content_json(self, content):
+        # A revision carries the group too: publishing the original updates its aliases from
+        # the original's revision, which must not hand them the original's group.
+        obj = super().with_content_json(content)
+        obj.admin_group_id = self.admin_group_id
+        return obj
+
+    def get_workflow(self):
+        # Under moderation the admins' own edits of the initiative go to the editors too
+        # (they hold no publish on its subtree then). The stored value, not a draft's: the
+        # switch takes effect once published.
+        if self.pk and moderation.initiative_is_moderated(canonical(self).pk):
+            return moderation.moderation_workflow()
+        return super().get_workflow()
+
+    @property
+    def has_workflow(self):
+        # Wagtail's own looks for assigned workflows only; «Submit» on a new news item asks it.
+        return self.get_workflow() is not None
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = selectors.news_list(initiative=self)[: self.LATEST_NEWS]
-        context["organisations"] = selectors.participating_organisations(initiative=self)
+        # An English version shows its original's members, news, events and ideas.
+        initiative = context["initiative"] = canonical(self)
+        context["latest_news"] = localize(
+            selectors.news_list(initiative=initiative)[: self.LATEST_NEWS],
+            queryset=selectors.news_loaded(),
+        )
+        context["organisations"] = selectors.participating_organisations(initiative=initiative)
         return context
 
 
@@ -258,7 +314,7 @@ class NewsPageTag(TaggedItemBase):
     )
 
 
-class NewsPage(CachedPageMixin, IntroMixin, Page):
+class NewsPage(CachedPageMixin, PromoteMixin, IntroMixin, Page):
     """A news item of one initiative (or of the platform, when it sits under /news/)."""
 
     page_cache_kind = "news"
@@ -312,11 +368,23 @@ class NewsPage(CachedPageMixin, IntroMixin, Page):
     def save(self, *args, **kwargs):
         parent = self.get_parent() if self.pk or self.path else None
         specific_parent = parent.specific if parent is not None else None
-        self.initiative = specific_parent if isinstance(specific_parent, InitiativePage) else None
+        # An English news item under the English version of an initiative belongs to the
+        # original initiative, like its Russian original (core/locales.py).
+        self.initiative = (
+            canonical(specific_parent) if isinstance(specific_parent, InitiativePage) else None
+        )
         super().save(*args, **kwargs)
 
+    def get_workflow(self):
+        # The editors' approval while the initiative requires it (initiatives/moderation.py).
+        return moderation.workflow_for(self.initiative) or super().get_workflow()
 
-class NewsIndexPage(CachedPageMixin, RoutablePageMixin, IntroMixin, Page):
+    @property
+    def has_workflow(self):
+        return self.get_workflow() is not None
+
+
+class NewsIndexPage(CachedPageMixin, PromoteMixin, RoutablePageMixin, IntroMixin, Page):
     """/news/: every initiative's news, filtered by initiative and tag, with RSS and Atom."""
 
     page_cache_lists = ("news",)
@@ -339,6 +407,7 @@ class NewsIndexPage(CachedPageMixin, RoutablePageMixin, IntroMixin, Page):
         filters = selectors.NewsFilters.from_query(request.GET)
         news = selectors.news_list(filters=filters)
         page_obj = Paginator(news, self.PAGE_SIZE).get_page(request.GET.get("page"))
+        page_obj.object_list = localize(page_obj.object_list, queryset=selectors.news_loaded())
         return self.render(
             request,
             context_overrides={

@@ -8,6 +8,8 @@ from django.apps import apps
 from django.db.models import Prefetch, QuerySet
 from wagtail.images import get_image_model
 
+from core.locales import canonical, localize, originals
+
 from . import extensions
 
 
@@ -47,7 +49,7 @@ class InitiativeCard:
 def initiative_filter_options() -> dict:
     """(value, label) pairs for the filter selects (components/filter_select.html)."""
     InitiativePage = _model("InitiativePage")
-    live = InitiativePage.objects.live().public()
+    live = originals(InitiativePage.objects.live().public())
     return {
         "regions": list(
             _model("Region")
@@ -69,9 +71,10 @@ def initiative_filter_options() -> dict:
 LOGO_RENDITIONS = ("fill-160x160", "max-96x96")
 
 
-def initiatives_live(*, filters: InitiativeFilters | None = None) -> QuerySet:
+def initiatives_loaded() -> QuerySet:
+    """Live public initiatives of every language with what a card shows loaded."""
     images = get_image_model().objects.prefetch_renditions(*LOGO_RENDITIONS)
-    qs = (
+    return (
         _model("InitiativePage")
         .objects.live()
         .public()
@@ -79,6 +82,12 @@ def initiatives_live(*, filters: InitiativeFilters | None = None) -> QuerySet:
         .prefetch_related("industries", Prefetch("logo", queryset=images))
         .order_by("title")
     )
+
+
+def initiatives_live(*, filters: InitiativeFilters | None = None) -> QuerySet:
+    """The original (Russian) live initiatives; core.locales.localize shows their English
+    versions in English."""
+    qs = originals(initiatives_loaded())
     if filters is not None:
         if filters.region:
             qs = qs.filter(region__slug=filters.region)
@@ -92,10 +101,10 @@ def initiatives_live(*, filters: InitiativeFilters | None = None) -> QuerySet:
 def initiative_cards(*, index=None, filters: InitiativeFilters | None = None) -> list:
     qs = initiatives_live(filters=filters)
     if index is not None:
-        qs = qs.child_of(index)
+        qs = qs.child_of(canonical(index))
     pages = list(qs)
     counts = extensions.organisation_counts([p.pk for p in pages])
-    return [
+    cards = [
         InitiativeCard(
             page=page,
             organisations_count=counts.get(page.pk, 0),
@@ -103,6 +112,7 @@ def initiative_cards(*, index=None, filters: InitiativeFilters | None = None) ->
         )
         for page in pages
     ]
+    return localize(cards, queryset=initiatives_loaded(), attr="page")
 
 
 def participating_organisations(*, initiative) -> list:
@@ -127,9 +137,9 @@ class NewsFilters:
         return bool(self.initiative or self.tag)
 
 
-def news_list(*, initiative=None, filters: NewsFilters | None = None) -> QuerySet:
-    """Live public news, newest first, with what a list item shows already loaded."""
-    qs = (
+def news_loaded() -> QuerySet:
+    """Live public news of every language, newest first, with what a list item shows loaded."""
+    return (
         _model("NewsPage")
         .objects.live()
         .public()
@@ -142,6 +152,12 @@ def news_list(*, initiative=None, filters: NewsFilters | None = None) -> QuerySe
         )
         .order_by("-date", "-first_published_at", "-pk")
     )
+
+
+def news_list(*, initiative=None, filters: NewsFilters | None = None) -> QuerySet:
+    """The original (Russian) live public news, newest first, with what a list item shows
+    loaded; core.locales.localize shows their English versions in English."""
+    qs = originals(news_loaded())
     if initiative is not None:
         qs = qs.filter(initiative=initiative)
     if filters is not None:
@@ -156,12 +172,10 @@ def news_filter_options() -> dict:
     from taggit.models import Tag
 
     """(value, label) pairs for the filter selects (components/filter_select.html)."""
-    live_news = _model("NewsPage").objects.live().public()
+    live_news = originals(_model("NewsPage").objects.live().public())
     return {
         "initiatives": list(
-            _model("InitiativePage")
-            .objects.live()
-            .public()
+            originals(_model("InitiativePage").objects.live().public())
             .filter(news_items__in=live_news)
             .distinct()
             .order_by("title")

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from core.locales import localize, originals
 from home import sections
 
 from . import selectors
@@ -79,8 +80,11 @@ def _initiative_cards(request, limit):
 
 def _index_url(model):
     def index_url(request):
-        page = model.objects.live().first()
-        return page.get_url(request=request) if page else None
+        page = originals(model.objects.live()).first()
+        if page is None:
+            return None
+        # The English version's address in English, where there is one.
+        return localize([page], queryset=model.objects.all())[0].get_url(request=request)
 
     return index_url
 
@@ -112,7 +116,7 @@ def _news_cards(request, limit):
             ),
             image=item.image,
         )
-        for item in selectors.news_list()[:limit]
+        for item in localize(selectors.news_list()[:limit], queryset=selectors.news_loaded())
     ]
 
 

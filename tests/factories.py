@@ -341,3 +341,16 @@ def signup_form_data(**overrides) -> dict[str, str]:
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def translate_page(page, *, language: str = "en", publish: bool = True, **fields):
+    """The English (or ``language``) version of ``page`` as wagtail-localize makes it: a copy in
+    that locale (its untranslated parents become aliases), with ``fields`` set, published."""
+    locale = Locale.objects.get(language_code=language)
+    translation = page.specific.copy_for_translation(locale, copy_parents=True)
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.save()
+    if publish:
+        translation.save_revision().publish()
+    return translation

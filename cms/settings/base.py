@@ -49,6 +49,8 @@ DEMO_SEEDERS = [
     "home.demo.seed",
     "extranet.members.demo.seed",
     "initiatives.demo.seed",
+    # English versions of the home page, two initiatives and three news (issue 17).
+    "initiatives.demo_english.seed",
     "extranet.feed.demo.seed",
     "extranet.chat.demo.seed",
     "events.demo.seed",
@@ -60,8 +62,13 @@ INSTALLED_APPS = [
     # daphne first: its runserver replaces Django's so `manage.py runserver` speaks ASGI.
     "daphne",
     *PROJECT_APPS,
+    # English versions of pages (issue 17): the translation editor, its progress and sync.
+    # wagtail_localize.locales replaces wagtail.locales (the languages' admin).
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.search_promotions",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
@@ -115,6 +122,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "cms.middleware.PreferredLanguageMiddleware",
+    # On /en/ addresses, links to Russian pages keep the /en/ prefix (core/locales.py).
+    "core.locales.LinkLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -130,7 +139,7 @@ MIDDLEWARE = [
     # (extranet/members/mfa.py).
     "extranet.members.sessions.SessionActivityMiddleware",
     "extranet.members.mfa.MFARequiredMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "home.redirects.LanguageRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -303,7 +312,8 @@ TIME_ZONE = env_str("TIME_ZONE", "Europe/Minsk")
 # The language switch remembers the choice for a year.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-WAGTAIL_CONTENT_LANGUAGES = [("ru", "Русский")]
+# Pages exist in Russian and, where an editor translated them, in English (issue 17).
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 # --- Static and uploaded files --------------------------------------------------------------------
 
@@ -475,7 +485,8 @@ FEED_FRAGMENT_CACHE_SECONDS = env_int("FEED_FRAGMENT_CACHE_SECONDS", 3600)
 
 WAGTAIL_SITE_NAME = PLATFORM_NAME
 WAGTAILADMIN_BASE_URL = SITE_URL
-WAGTAIL_I18N_ENABLED = False
+# Each page has a locale; English versions are made from the Russian ones with wagtail-localize.
+WAGTAIL_I18N_ENABLED = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_USAGE_COUNT_ENABLED = True
 WAGTAILSEARCH_BACKENDS = {

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.forms import IdChoiceField
+from core.locales import originals
 from initiatives.models import InitiativePage
 
 from .models import MESSAGE_MAX_LENGTH, Broadcast
@@ -73,7 +74,7 @@ class BroadcastForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.counts = counts
         field = self.fields["initiative"]
-        field.queryset = InitiativePage.objects.live().order_by("title")
+        field.queryset = originals(InitiativePage.objects.live()).order_by("title")
         field.counts = counts["initiatives"]
         self.fields["audience"].choices = [
             (

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from core.locales import originals
+
 from . import broadcasts, permissions
 from .forms_broadcast import ERROR_FIELDS, BroadcastForm
 from .models import Broadcast
@@ -52,7 +54,7 @@ def broadcast_new(request):
         return refused
     from initiatives.models import InitiativePage
 
-    initiatives = list(InitiativePage.objects.live().only("pk"))
+    initiatives = list(originals(InitiativePage.objects.live()).only("pk"))
     counts = broadcasts.broadcast_audience_counts(sender=request.user, initiatives=initiatives)
     form = BroadcastForm(request.POST or None, counts=counts)
     if request.method == "POST" and form.is_valid():

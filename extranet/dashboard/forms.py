@@ -15,6 +15,7 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.locales import originals
 from initiatives.models import InitiativePage
 
 from .models import IndicatorTarget
@@ -43,7 +44,9 @@ class TargetScopeForm(forms.Form):
         # One query for the choices and the chosen page alike.
         self.initiatives = {
             page.slug: page
-            for page in InitiativePage.objects.live().order_by("title").only("pk", "slug", "title")
+            for page in originals(InitiativePage.objects.live())
+            .order_by("title")
+            .only("pk", "slug", "title")
         }
         self.fields["initiative"].choices = [("", _("Whole platform"))] + [
             (slug, page.title) for slug, page in self.initiatives.items()

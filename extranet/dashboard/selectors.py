@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 from django.urls import reverse
 
+from core.locales import originals
 from core.text import clean_line
 from extranet.members.people import profile_of
 from extranet.members.permissions import people_with_visible_data
@@ -40,7 +41,7 @@ def initiatives_registry() -> list[RegistryRow]:
         .order_by("user__last_name", "user__first_name")
     )
     pages = (
-        InitiativePage.objects.select_related("logo")
+        originals(InitiativePage.objects.select_related("logo"))
         .prefetch_related(Prefetch("memberships", queryset=admins, to_attr="admin_memberships"))
         .order_by("title")
     )
@@ -250,7 +251,7 @@ def account_status(user) -> str:
 
 def initiative_choices() -> list[tuple[int, str]]:
     """(id, title) of every initiative, for the «All users» initiative filter."""
-    return list(InitiativePage.objects.order_by("title").values_list("pk", "title"))
+    return list(originals(InitiativePage.objects.order_by("title")).values_list("pk", "title"))
 
 
 def phone_text(phone) -> str:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from core.locales import originals
 from initiatives.models import InitiativePage
 
 from . import exports
@@ -51,11 +52,11 @@ def _platform_scope(request) -> InitiativePage | None:
     # No page has such a slug; a NUL would fail in PostgreSQL's query instead of a 404.
     if not re.fullmatch(r"[-\w]+", slug):
         raise Http404
-    return get_object_or_404(InitiativePage.objects.live(), slug=slug)
+    return get_object_or_404(originals(InitiativePage.objects.live()), slug=slug)
 
 
 def _group_scope(request, slug) -> InitiativePage:
-    initiative = get_object_or_404(InitiativePage.objects.live(), slug=slug)
+    initiative = get_object_or_404(originals(InitiativePage.objects.live()), slug=slug)
     if not can_view_initiative_indicators(request.user, initiative):
         raise PermissionDenied
     return initiative
@@ -64,7 +65,7 @@ def _group_scope(request, slug) -> InitiativePage:
 def _initiative_choices(user):
     """(slug, title) of the initiatives the viewer may switch to on the portal page."""
     ids = indicator_initiative_ids(user)
-    qs = InitiativePage.objects.live().order_by("title")
+    qs = originals(InitiativePage.objects.live()).order_by("title")
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return list(qs.values_list("slug", "title"))

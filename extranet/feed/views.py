@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
+from core.locales import originals
 from extranet.members import permissions as people
 from extranet.members import selectors as members_selectors
 from extranet.members.people import person_cards
@@ -44,7 +45,7 @@ MEMBERS_PREVIEW = 6
 def _group(request, slug: str) -> InitiativePage:
     """The published initiative ``slug`` whose feed the user may read: 404 for an unknown or
     unpublished initiative or a switched-off feed, 403 for people outside the group."""
-    initiative = InitiativePage.objects.live().filter(slug=slug).first()
+    initiative = originals(InitiativePage.objects.live()).filter(slug=slug).first()
     if initiative is None:
         raise Http404
     require_service(initiative, Service.FEED)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from core.locales import originals
 from initiatives.models import InitiativePage
 
 from .photos import photo_process
@@ -23,7 +24,7 @@ PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
 def initiatives_open_for_applications():
     """Live initiatives that take applications (not invitation-only)."""
     return (
-        InitiativePage.objects.live()
+        originals(InitiativePage.objects.live())
         .filter(join_policy=InitiativePage.JoinPolicy.APPROVAL)
         .order_by("title")
     )

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 
+from core.locales import originals
 from initiatives.extensions import OrganisationItem
 
 from .models import Membership
@@ -291,7 +292,7 @@ def groups_overview(*, initiative_ids=None) -> list:
 
     from initiatives.models import InitiativePage
 
-    pages = InitiativePage.objects.live()
+    pages = originals(InitiativePage.objects.live())
     if initiative_ids is not None:
         pages = pages.filter(pk__in=list(initiative_ids))
     return list(

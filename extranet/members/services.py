@@ -29,6 +29,11 @@ _EDITOR_GLOBAL = [
     *_COLLECTION_PERMS,
     ("wagtailimages", "delete_image"),
     ("wagtaildocs", "delete_document"),
+    # English versions of pages (wagtail-localize's «Перевести»), and the search promotions.
+    ("wagtail_localize", "submit_translation"),
+    ("wagtailsearchpromotions", "add_searchpromotion"),
+    ("wagtailsearchpromotions", "change_searchpromotion"),
+    ("wagtailsearchpromotions", "delete_searchpromotion"),
 ]
 _EDITOR_PAGE = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 _PORTAL_ADMIN_GLOBAL = [
@@ -52,6 +57,21 @@ def _permissions(pairs) -> list[Permission] | None:
     return None if None in result else result
 
 
+def _submit_translation_permission_ensure() -> None:
+    # wagtail-localize makes «Can submit translations» in a data migration (on a content type
+    # of its own), which no post_migrate makes again after a flush (a transactional test).
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type, _created = ContentType.objects.get_or_create(
+        app_label="wagtail_localize", model="translation"
+    )
+    Permission.objects.get_or_create(
+        content_type=content_type,
+        codename="submit_translation",
+        defaults={"name": "Can submit translations"},
+    )
+
+
 @transaction.atomic
 def role_groups_ensure() -> bool:
     """Create or complete the editors' and portal admins' groups. Idempotent.
@@ -59,6 +79,7 @@ def role_groups_ensure() -> bool:
     Returns False when the permissions do not exist yet (early in a first ``migrate``);
     it runs again after every app's migrations, so the last run completes it.
     """
+    _submit_translation_permission_ensure()
     root = Page.get_first_root_node()
     collection = Collection.get_first_root_node()
     page_perms = _permissions([("wagtailcore", c) for c in _PORTAL_ADMIN_PAGE])

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.forms import IdChoiceField
+from core.locales import originals
 from initiatives.features import Service, require_service
 from initiatives.models import InitiativePage
 
@@ -37,7 +38,7 @@ DIRECTORY_PER_PAGE = 24
 
 
 def _live_initiative(slug: str) -> InitiativePage:
-    initiative = InitiativePage.objects.live().filter(slug=slug).first()
+    initiative = originals(InitiativePage.objects.live()).filter(slug=slug).first()
     if initiative is None:
         raise Http404
     return initiative

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.locales import originals
 from initiatives.models import InitiativePage
 
 from . import permissions, selectors
@@ -57,7 +58,7 @@ class InviteForm(forms.Form):
 
 def _initiative_for_manager(request, slug: str) -> InitiativePage:
     """The published initiative ``slug`` if the user may manage its members; else 404/403."""
-    initiative = InitiativePage.objects.live().filter(slug=slug).first()
+    initiative = originals(InitiativePage.objects.live()).filter(slug=slug).first()
     if initiative is None:
         raise Http404
     if not permissions.can_manage_members(request.user, initiative):

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from notifications.models import Notification
 
@@ -106,8 +106,17 @@ def notify(
 
 def site_link(path: str, language: str) -> str:
     """An absolute address of ``path`` (unprefixed) in ``language``."""
-    prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
-    return f"{settings.SITE_URL}{prefix}{path}"
+    return f"{settings.SITE_URL}{path_in_language(path, language)}"
+
+
+def path_in_language(path: str, language: str) -> str:
+    """``path`` (a site path in the default language) in ``language``: ``/en/…`` for the
+    addresses that have language versions, as it is for those that don't (Wagtail admin,
+    files, health checks), which would not exist under ``/en/``."""
+    if language == settings.LANGUAGE_CODE:
+        return path
+    with translation.override(settings.LANGUAGE_CODE):
+        return translate_url(path, language)
 
 
 def unsubscribe_link(*, user_id: int, scope: str, language: str) -> str:

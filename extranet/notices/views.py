@@ -61,10 +61,7 @@ def local_path(path: str) -> str:
         or not url_has_allowed_host_and_scheme(path, allowed_hosts=set())
     ):
         return ""
-    language = get_language() or settings.LANGUAGE_CODE
-    if language != settings.LANGUAGE_CODE:
-        return f"/{language}{path}"
-    return path
+    return services.path_in_language(path, get_language() or settings.LANGUAGE_CODE)
 
 
 def _cursor(notification: Notification) -> str:

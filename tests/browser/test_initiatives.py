@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from core.locales import originals
 from tests.factories import ensure_home_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,7 +22,7 @@ def test_guest_reaches_an_initiatives_news_item(page, demo_site, screenshot):
     """Home → «Кластерные инициативы» card → the cluster page → one of its news items."""
     from initiatives.models import InitiativePage
 
-    initiative = InitiativePage.objects.live().get(slug="gorki")
+    initiative = originals(InitiativePage.objects.live()).get(slug="gorki")
     news = initiative.news_items.live().order_by("-date").first()
     assert news is not None, "the demo data gives each initiative news"
 

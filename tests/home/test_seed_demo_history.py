@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
+from core.locales import originals
 from events.models import Registration
 from extranet.dashboard.indicators import compute_report
 from extranet.dashboard.indicators.base import Scope
@@ -61,7 +62,7 @@ def test_memberships_are_spread_over_the_past_year(home_page):
         assert m.user.date_joined <= m.applied_at <= now, m
         if m.status != "pending":
             assert m.applied_at <= m.decided_at <= now, m
-    for initiative in InitiativePage.objects.live():
+    for initiative in originals(InitiativePage.objects.live()):
         mine = memberships.filter(initiative=initiative)
         admins = set(mine.filter(role="admin").values_list("user_id", flat=True))
         invited = mine.filter(source="invitation", status="approved")

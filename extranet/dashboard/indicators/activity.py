@@ -21,6 +21,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.locales import originals
 from events.models import Registration
 from extranet.chat.models import Message
 from extranet.feed.models import Comment, Post
@@ -169,7 +170,7 @@ def _help(scope: Scope) -> dict:
 def _by_group(scope: Scope, period: Period) -> Table:
     """A row per initiative: four grouped queries and the list of initiatives, whatever their
     number."""
-    initiatives = InitiativePage.objects.live().order_by("title")
+    initiatives = originals(InitiativePage.objects.live()).order_by("title")
     if scope.initiative is not None:
         initiatives = initiatives.filter(pk=scope.initiative_id)
     posts = {

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.locales import originals
 from events.models import EventKind, EventPage, Feedback, Registration
 from extranet.members.models import Membership
 
@@ -34,7 +35,9 @@ NO_KIND = "none"
 
 
 def _events(scope: Scope, period: Period):
-    qs = EventPage.objects.live().filter(starts_at__gte=period.start, starts_at__lt=period.end)
+    qs = originals(EventPage.objects.live()).filter(
+        starts_at__gte=period.start, starts_at__lt=period.end
+    )
     if scope.initiative is not None:
         qs = qs.filter(initiative_id=scope.initiative_id)
     return qs

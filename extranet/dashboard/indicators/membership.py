@@ -19,6 +19,7 @@ import statistics
 from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, When
 from django.utils.translation import gettext_lazy as _
 
+from core.locales import originals
 from extranet.members.models import Membership, User
 from initiatives.models import InitiativePage
 
@@ -155,7 +156,7 @@ HELP = {
 
 
 def _per_initiative(scope: Scope, period: Period) -> Table:
-    initiatives = InitiativePage.objects.live().order_by("title")
+    initiatives = originals(InitiativePage.objects.live()).order_by("title")
     if scope.initiative is not None:
         initiatives = initiatives.filter(pk=scope.initiative_id)
     ms = _memberships(scope)

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from core.demo import DemoContext
+from core.locales import originals
 from core.uploads import upload_check
 from extranet.feed import demo
 from extranet.feed.models import Attachment, Comment, Post
@@ -60,7 +61,7 @@ def test_second_run_creates_nothing(seeded):
 
 
 def test_every_initiative_has_10_to_20_posts_of_every_kind(seeded):
-    for initiative in InitiativePage.objects.live():
+    for initiative in originals(InitiativePage.objects.live()):
         posts = Post.objects.filter(initiative=initiative)
         assert 10 <= posts.count() <= 20, initiative.slug
         assert set(posts.values_list("kind", flat=True)) == set(Post.Kind.values), initiative.slug
@@ -73,7 +74,7 @@ def test_every_initiative_has_10_to_20_posts_of_every_kind(seeded):
 def test_posts_are_spread_over_the_past_months(seeded):
     from django.utils import timezone
 
-    for initiative in InitiativePage.objects.live():
+    for initiative in originals(InitiativePage.objects.live()):
         dates = list(
             Post.objects.filter(initiative=initiative).values_list("created_at", flat=True)
         )
@@ -183,7 +184,7 @@ def test_scale_multiplies_the_posts_and_stays_idempotent(home_page):
     approved = set(
         Membership.objects.filter(status="approved").values_list("user_id", "initiative_id")
     )
-    for initiative in InitiativePage.objects.live():
+    for initiative in originals(InitiativePage.objects.live()):
         posts = Post.objects.filter(initiative=initiative)
         assert posts.count() == demo.POSTS_PER_SCALE * 3
         assert {(p.author_id, p.initiative_id) for p in posts} <= approved
@@ -209,7 +210,7 @@ def test_seeded_feeds_open_and_their_files_download(client, seeded):
     posts' files; every demo file downloads for a member of its initiative."""
     from django.urls import reverse
 
-    for initiative in InitiativePage.objects.live():
+    for initiative in originals(InitiativePage.objects.live()):
         admin = Membership.objects.filter(initiative=initiative, role="admin").first().user
         member = (
             Membership.objects.filter(initiative=initiative, role="member", status="approved")
