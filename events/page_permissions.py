@@ -7,7 +7,8 @@ them. This module gives each initiative's admin group:
 - ``add_page`` on the events index, so they can create events (the edit form,
   ``events/forms_admin.py``, lets them choose only their own initiatives);
 - ``change_page``, ``publish_page``, ``lock_page``, ``unlock_page`` on every event whose
-  ``initiative`` is theirs, moved to the new initiative's group when an event changes hands.
+  ``initiative`` is theirs, moved to the new initiative's group when an event changes hands;
+  no ``publish_page`` while the initiative requires moderation (``initiatives.moderation``).
 
 Kept in step on every save of an event or of the index, and when an initiative's group is
 (re)made (``initiatives.extensions.HOOK_ADMIN_GROUP_READY``). Also: an initiative that has
@@ -24,6 +25,7 @@ from wagtail import hooks
 from wagtail.models import GroupPagePermission
 
 from initiatives.extensions import HOOK_ADMIN_GROUP_READY, HOOK_DELETE_GUARD
+from initiatives.moderation import admin_codenames
 
 from .models import EventIndexPage, EventPage
 
@@ -42,22 +44,24 @@ def _initiative_groups():
 
 def event_permissions_sync(*, event: EventPage) -> None:
     """The event's initiative's admin group, and no other initiative's, may edit it."""
-    group_id = None
+    group_id, moderated = None, False
     if event.initiative_id:
-        group_id = (
+        group_id, moderated = (
             type(event.initiative)
             .objects.filter(pk=event.initiative_id)
-            .values_list("admin_group_id", flat=True)
+            .values_list("admin_group_id", "moderation_required")
             .first()
-        )
+        ) or (None, False)
     stale = GroupPagePermission.objects.filter(
         page_id=event.pk, group__administered_initiative__isnull=False
     )
     if group_id:
-        stale = stale.exclude(group_id=group_id)
+        # Under moderation the admins submit their events; the editors publish them.
+        granted = admin_codenames(EVENT_PERMISSIONS, moderated=moderated)
+        stale = stale.exclude(group_id=group_id, permission__codename__in=granted)
     stale.delete()
     if group_id:
-        for permission in _permissions(EVENT_PERMISSIONS):
+        for permission in _permissions(granted):
             GroupPagePermission.objects.get_or_create(
                 group_id=group_id, page_id=event.pk, permission=permission
             )

@@ -221,3 +221,41 @@ def seed(ctx: DemoContext) -> None:
         site_settings.about_page_id = site_settings.about_page_id or about.pk
         site_settings.contacts_page_id = site_settings.contacts_page_id or contacts.pk
         site_settings.save()
+    # The pages it promotes are made by later seeders (ideas exchange, events).
+    ctx.later(seed_search_promotions)
+
+
+# Wagtail's search promotions (home/promotions.py): query → (slug of a child of the home page,
+# why it is promoted). «Вступить» leads to the initiatives' list: one joins an initiative from
+# its page («Вступить в инициативу»), and the sign-up is asked for on the way.
+SEARCH_PROMOTIONS = [
+    ("Биржа идей", "ideas", "Запросы, предложения и проекты участников кластерных инициатив."),
+    ("Мероприятия", "events", "Ближайшие и прошедшие мероприятия, календарь и план."),
+    (
+        "Вступить",
+        "initiatives",
+        "Выберите кластерную инициативу и подайте заявку на вступление на её странице.",
+    ),
+]
+
+
+def seed_search_promotions(ctx: DemoContext) -> None:
+    """Each query's promotion, once: a query that exists already (an editor may have changed
+    or removed its promotions since) is left alone."""
+    from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+    from wagtail.models import Page
+    from wagtail.search.utils import normalise_query_string
+
+    home = ctx.objects.get("home_page") or HomePage.objects.first()
+    for text, slug, description in SEARCH_PROMOTIONS:
+        # child_of, not get_children: that trusts the instance's numchild, which later
+        # seeders' pages left stale.
+        page = Page.objects.child_of(home).filter(slug=slug).first()
+        if page is None:
+            continue
+        query, created = Query.objects.get_or_create(query_string=normalise_query_string(text))
+        if created:
+            SearchPromotion.objects.create(
+                query=query, page=page, description=description, sort_order=0
+            )
+            ctx.count("search promotions", True)

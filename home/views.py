@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.text import clean_line
 
 from .permissions import can_view_styleguide
+from .promotions import search_promotions
 from .selectors import SEARCH_MAX_QUERY_LENGTH, page_search
 
 
@@ -16,8 +17,13 @@ def search(request):
     # search gives them no meaning.
     query = clean_line(request.GET.get("q", "").replace('"', " "))[:SEARCH_MAX_QUERY_LENGTH]
     results = page_search(query=query, page_number=request.GET.get("page")) if query else None
+    # The editors' picks for the query (Wagtail's search promotions), above the first page.
+    first_page = request.GET.get("page") in (None, "", "1")
+    promotions = search_promotions(query=query, request=request) if query and first_page else []
     return TemplateResponse(
-        request, "home/search.html", {"search_query": query, "search_results": results}
+        request,
+        "home/search.html",
+        {"search_query": query, "search_results": results, "search_promotions": promotions},
     )
 
 

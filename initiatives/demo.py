@@ -767,9 +767,68 @@ def seed(ctx: DemoContext) -> None:
 
     for news in PLATFORM_NEWS:
         _news(ctx, news_index, news)
+    # After the members' seeder has made the initiative's admins.
+    ctx.later(seed_moderation)
     if ctx.volumes is not None:
         # Registered now, so it runs before the members' bulk step that fills these groups.
         ctx.bulk(seed_large_initiatives)
+
+
+# --- Moderation (initiatives/moderation.py) ------------------------------------------------
+
+# The demo's initiative whose news and events need the editors' approval, and its news item
+# its admin submitted: it waits in the editors' «Ожидает вашей проверки» on the dashboard.
+MODERATED_INITIATIVE = "polotsk-composites"
+WAITING_NEWS = NewsSpec(
+    slug="polotsk-composites-rebar-tests",
+    title="Испытания композитной арматуры для дорожного строительства",
+    date=datetime.date(2026, 11, 24),
+    intro=(
+        "Участники кластера передали образцы стеклопластиковой арматуры на испытания для "
+        "строительства мостовых переходов."
+    ),
+    body=[
+        _p(
+            "Образцы трёх производителей кластера проходят испытания на прочность и "
+            "морозостойкость. По их итогам участники подготовят общие технические условия "
+            "для дорожно-строительных организаций области."
+        )
+    ],
+    tags=("испытания", "композиты"),
+)
+
+
+def seed_moderation(ctx: DemoContext) -> None:
+    """Moderation on for «Полоцк-композит» and one of its news items submitted by its first
+    admin, once: when the item exists (an editor may have decided it, or switched moderation
+    off, since) nothing changes."""
+    initiative = ctx.objects.get("initiatives", {}).get(MODERATED_INITIATIVE)
+    if initiative is None:
+        return
+    initiative = InitiativePage.objects.get(pk=initiative.pk)  # its numchild as stored now
+    if _child(initiative, WAITING_NEWS.slug) is not None:
+        return
+    if not initiative.moderation_required:
+        initiative.moderation_required = True
+        initiative.save_revision().publish()  # the admins' group loses publish
+    author = (
+        initiative.admin_group.user_set.order_by("pk").first() if initiative.admin_group else None
+    )
+    spec = WAITING_NEWS
+    page = NewsPage(
+        title=spec.title,
+        slug=spec.slug,
+        date=spec.date,
+        intro=spec.intro,
+        body=spec.body,
+        live=False,
+        owner=author,
+    )
+    page.tags.add(*spec.tags)
+    initiative.add_child(instance=page)
+    page.save_revision(user=author)
+    page.get_workflow().start(page, author)
+    ctx.count("pages", True)
 
 
 # --- --scale large: generated initiatives --------------------------------------------------

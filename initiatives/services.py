@@ -7,6 +7,7 @@ from django.db import transaction
 from wagtail import hooks
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
+from . import moderation
 from .extensions import HOOK_ADMIN_GROUP_READY
 
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
@@ -39,12 +40,21 @@ def initiative_admin_group_ensure(*, initiative) -> Group:
     group.permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     )
+    # Under moderation the admins submit news and events, the editors publish them.
+    granted = moderation.admin_codenames(
+        PAGE_PERMISSIONS, moderated=moderation.initiative_is_moderated(initiative.pk)
+    )
     for permission in Permission.objects.filter(
         content_type__app_label="wagtailcore", codename__in=PAGE_PERMISSIONS
     ):
-        GroupPagePermission.objects.get_or_create(
-            group=group, page_id=initiative.pk, permission=permission
-        )
+        if permission.codename in granted:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page_id=initiative.pk, permission=permission
+            )
+        else:
+            GroupPagePermission.objects.filter(
+                group=group, page_id=initiative.pk, permission=permission
+            ).delete()
     root = Collection.get_first_root_node()
     for app_label, codename in COLLECTION_PERMISSIONS:
         permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)

@@ -309,6 +309,7 @@ def test_scheduled_jobs_are_timers_of_existing_commands():
         "notify_missed_messages",
         "send_event_reminders",
         "flush_audience",
+        "publish_scheduled",
     }
     for path in timers:
         timer = _unit(path.name)

@@ -9,7 +9,13 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from . import event_notices, idea_notices, receivers  # noqa: F401 - connect the notices' receivers
+        # page_notices (Wagtail's moderation) must run before wagtail.admin's ready: see it.
+        from . import (  # noqa: F401 - connect the notices' receivers
+            event_notices,
+            idea_notices,
+            page_notices,
+            receivers,
+        )
         from .signals import ensure_role_groups
 
         post_migrate.connect(ensure_role_groups, dispatch_uid="members.ensure_role_groups")

@@ -15,6 +15,10 @@ CATEGORY_HELP = {
     Category.MESSAGES: _("Personal messages you missed."),
     Category.EVENTS: _("New events of your initiatives and reminders."),
     Category.IDEAS: _("Comments and partnership requests on your ideas."),
+    Category.PUBLISHING: _(
+        "News and events you sent for approval, approved or returned; for editors, what "
+        "waits for their approval."
+    ),
 }
 
 

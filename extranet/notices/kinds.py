@@ -20,6 +20,7 @@ class Category(models.TextChoices):
     MESSAGES = "messages", _("Messages")
     EVENTS = "events", _("Events")
     IDEAS = "ideas", _("Ideas exchange")
+    PUBLISHING = "publishing", _("Publishing")
 
 
 class Mode(models.TextChoices):
@@ -35,6 +36,7 @@ DEFAULT_MODES = {
     Category.MESSAGES: Mode.IMMEDIATE,
     Category.EVENTS: Mode.IMMEDIATE,
     Category.IDEAS: Mode.DIGEST,
+    Category.PUBLISHING: Mode.IMMEDIATE,
 }
 
 

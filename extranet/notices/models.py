@@ -41,6 +41,7 @@ class EmailSettings(models.Model):
     messages = _mode_field(Category.MESSAGES)
     events = _mode_field(Category.EVENTS)
     ideas = _mode_field(Category.IDEAS)
+    publishing = _mode_field(Category.PUBLISHING)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
