@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import RedirectView
 from django.views.i18n import set_language as django_set_language
 
-from home.translation import path_in_language
+from home.translation import switch_target
 
 logger = logging.getLogger(__name__)
 
@@ -159,9 +159,7 @@ def set_language(request):
         # A page: the same page in the chosen language (its translation's own address; the
         # page under the chosen prefix when it has none). Anything else: the same path.
         page_url = (
-            path_in_language(request, next_url, chosen)
-            if chosen in dict(settings.LANGUAGES)
-            else None
+            switch_target(request, next_url, chosen) if chosen in dict(settings.LANGUAGES) else None
         )
         target, language = (page_url, chosen) if page_url else (next_url, None)
         language = language or translation.get_language_from_path(target)

@@ -14,6 +14,8 @@ from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page
 from wagtail.search.utils import normalise_query_string
 
+from core.locales import in_link_language, localize
+
 
 @dataclass(frozen=True)
 class Promotion:
@@ -33,20 +35,24 @@ def search_promotions(*, query: str, request=None) -> list[Promotion]:
     )
     if not picks:
         return []
-    pages = {
-        page.pk: page
-        for page in Page.objects.live()
-        .public()
-        .filter(pk__in=[pick.page_id for pick in picks if pick.page_id])
-    }
+    chosen = Page.objects.live().public().filter(pk__in=[p.page_id for p in picks if p.page_id])
+    originals = list(chosen)
+    # Their English versions in English, fetched together (core.locales.localize).
+    pages = dict(
+        zip(
+            (page.pk for page in originals),
+            localize(originals, queryset=Page.objects.public()),
+            strict=True,
+        )
+    )
     found = []
     for pick in picks:
         if pick.page_id:
             page = pages.get(pick.page_id)
             if page is None:
                 continue  # unpublished or private: not promoted
-            page = page.localized
-            url = page.get_url(request=request)
+            # A Russian page linked from /en/search/ keeps the /en/ prefix.
+            url = in_link_language(page, page.get_url(request=request))
             if url:
                 found.append(Promotion(page.title, url, pick.description))
         elif pick.external_link_url:

@@ -19,7 +19,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from wagtail.models import Locale, Page, Site
 from wagtail.views import serve as wagtail_serve
 
-from core.locales import active_language, default_language, own_addresses
+from core.locales import active_language, default_language, is_original, own_addresses
 
 
 def serve(request, path):
@@ -97,7 +97,7 @@ def _own_url_in_language(page, translated, language, request):
         return translated.get_url(request)
     original = (
         page
-        if page.locale.language_code == default_language()
+        if is_original(page)
         else page.get_translations().live().filter(locale__language_code=default_language()).first()
     )
     if original is None:
@@ -108,7 +108,7 @@ def _own_url_in_language(page, translated, language, request):
     return f"/{language}{url}" if url.startswith("/") else url
 
 
-def path_in_language(request, path: str, language: str) -> str | None:
+def switch_target(request, path: str, language: str) -> str | None:
     """For the language switch: the address of the page at ``path`` (a site path, with or
     without its language prefix) in ``language``, or None when ``path`` is no plain page
     address (a sub-route, a view of its own): then the switch keeps the path as it is."""

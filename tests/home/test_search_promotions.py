@@ -81,3 +81,17 @@ def test_demo_promotions_point_to_existing_pages(home_page):
     SearchPromotion.objects.filter(query__query_string="вступить").delete()
     seed_search_promotions(ctx)
     assert not SearchPromotion.objects.filter(query__query_string="вступить").exists()
+
+
+def test_promotions_on_the_english_search_stay_in_english(client, home_page, gorki):
+    """On /en/search/ a promoted page with an English version links to it, and an untranslated
+    one to its /en/ address (where the fallback shows it), never to the Russian interface."""
+    from tests.factories import translate_page
+
+    events = event_index()
+    english_initiatives = translate_page(initiative_index(), title="Cluster initiatives")
+    _promote("join", initiative_index())
+    _promote("join", events)
+    block = _promoted_block(client.get("/en/search/", {"q": "join"}).content.decode())
+    assert f'href="{english_initiatives.url}"' in block and "Cluster initiatives" in block
+    assert f'href="/en{events.url}"' in block

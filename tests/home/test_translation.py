@@ -226,3 +226,44 @@ def test_links_on_english_addresses_stay_in_english(client, news, gorki):
     russian_list = _text(client.get(news_index().url))
     assert f'href="{untranslated.url}"' in russian_list
     assert f"/en{untranslated.url}" not in _text(client.get("/sitemap.xml"))
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "//evil.example/initiatives/gorki/",
+        "https://evil.example/initiatives/gorki/",
+        "/\\evil.example/",
+        "/initiatives/gorki/\x00",
+        "/" + "x/" * 2000,
+        "",
+    ],
+)
+def test_language_switch_never_leaves_the_site_on_a_strange_next(client, news, next_url):
+    """The page-aware switch reads ``next`` as a path on this site or not at all: another
+    host, a NUL or a huge path ends on this site (Django's own check), never in an error."""
+    response = client.post("/i18n/setlang/", {"language": "en", "next": next_url})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith("/") and not location.startswith(("//", "/\\"))
+
+
+def test_sitemap_keeps_a_constant_number_of_queries(client, gorki):
+    """sitemap.xml with its alternates costs the same with 3 and with 12 news items, a third of
+    them translated: the versions are read for the whole page of the sitemap at once."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(n):
+        for i in range(n):
+            item = NewsPageFactory(parent=gorki, title=f"S{n}-{i}", slug=f"s{n}-{i}")
+            if i % 3 == 0:
+                translate_page(item, title=f"English S{n}-{i}")
+        client.get("/sitemap.xml")
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/sitemap.xml").status_code == 200
+        return len(queries)
+
+    assert count(9) <= count(3)

@@ -110,3 +110,29 @@ def test_a_translation_keeps_the_original_initiative(people, client_for, gorki):
     english_page = item.get_translation(Locale.objects.get(language_code="en")).specific
     assert english_page.get_parent().locale.language_code == "en"
     assert english_page.initiative_id == gorki.pk
+
+
+@pytest.mark.parametrize("role", EXTRANET_ROLES)
+def test_only_editors_may_sync_or_edit_a_translations_strings(
+    role, people, client_for, item, django_capture_on_commit_callbacks
+):
+    """Once an editor started the English version, «Синхронизировать» and the translation
+    editor's string endpoint answer editors and portal admins only; for everyone else the
+    string stays untranslated."""
+    _submit(client_for(people["editor"]), item)
+    translation = _translation(item)
+    segment = StringSegment.objects.filter(source=translation.source).first()
+    client = client_for(people[role])
+    sync = client.get(reverse("wagtail_localize:update_translations", args=[translation.source.pk]))
+    edit = client.put(
+        reverse("wagtail_localize:edit_string_translation", args=[translation.pk, segment.pk]),
+        "value=Hacked",
+        content_type="application/x-www-form-urlencoded",
+    )
+    translated = StringTranslation.objects.filter(translation_of=segment.string, data="Hacked")
+    if role in TRANSLATORS:
+        assert sync.status_code == 200
+        assert edit.status_code in (200, 201) and translated.exists()
+    else:
+        assert sync.status_code in (302, 403) and edit.status_code in (302, 403)
+        assert not translated.exists()
