@@ -15,11 +15,15 @@ fallback sends the visitor there with a redirect. The language switch (``cms.vie
 
 from __future__ import annotations
 
+import re
+
 from django.http import Http404, HttpResponsePermanentRedirect
 from wagtail.models import Locale, Page, Site
 from wagtail.views import serve as wagtail_serve
 
 from core.locales import active_language, default_language, is_original, own_addresses
+
+_SLUG = re.compile(r"[\w\-]+")
 
 
 def serve(request, path):
@@ -120,6 +124,10 @@ def switch_target(request, path: str, language: str) -> str | None:
     if site is None:
         return None
     components = [component for component in bare.split("?")[0].split("/") if component]
+    # Only what Wagtail's page route accepts (letters, digits, _ and -): anything else (a NUL,
+    # which PostgreSQL refuses, a host, a backslash) is no page address.
+    if not all(_SLUG.fullmatch(component) for component in components):
+        return None
     roots = [site.root_page.specific]
     if current != default_language():
         translated_root = site.root_page.get_translation_or_none(
