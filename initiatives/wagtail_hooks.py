@@ -84,7 +84,7 @@ def _index_url(model):
         if page is None:
             return None
         # The English version's address in English, where there is one.
-        return localize([page], queryset=model.objects.public())[0].get_url(request=request)
+        return localize([page], queryset=model.objects.all())[0].get_url(request=request)
 
     return index_url
 
